@@ -1,0 +1,1 @@
+"""WTForms classes: validation only, no writes."""

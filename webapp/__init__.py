@@ -1,0 +1,46 @@
+"""The Madoguchi Flask application factory."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from webapp.config import load_config
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Create and configure the application; no side effects beyond the returned app."""
+    app = Flask(__name__, instance_relative_config=False)
+    app.config.from_mapping(load_config(config))
+
+    from webapp import database, errors, i18n, navigation, security
+    from webapp.extensions import csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    i18n.init_app(app)
+    database.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    navigation.init_app(app)
+    _register_blueprints(app)
+    _register_cli(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from webapp.admin import bp as admin_bp
+    from webapp.api import bp as api_bp
+    from webapp.auth import bp as auth_bp
+    from webapp.health import bp as health_bp
+    from webapp.home import bp as home_bp
+
+    for bp in (health_bp, auth_bp, home_bp, admin_bp, api_bp):
+        app.register_blueprint(bp)
+
+
+def _register_cli(app: Flask) -> None:
+    from webapp import cli
+
+    cli.init_app(app)

@@ -1,0 +1,70 @@
+"""Configuration read from the environment (and overridable by create_app(config=...))."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(RuntimeError):
+    """Raised when the environment cannot yield a safe configuration."""
+
+
+def _truthy(value: str | None) -> bool:
+    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def load_config(overrides: dict | None = None) -> dict:
+    """Build the Flask config from environment variables, then apply overrides."""
+    env = os.environ
+    instance = Path(env.get("MADOGUCHI_INSTANCE", ROOT / "instance"))
+    cfg: dict = {
+        "MADOGUCHI_DEMO": _truthy(env.get("MADOGUCHI_DEMO")),
+        "SECRET_KEY": env.get("SECRET_KEY"),
+        "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL")
+        or f"sqlite:///{instance / 'madoguchi.sqlite3'}",
+        "INSTANCE_DIR": str(instance),
+        "ATTACHMENT_DIR": env.get("ATTACHMENT_DIR", str(instance / "attachments")),
+        "BABEL_DEFAULT_LOCALE": "ja",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Tokyo",
+        "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "webapp" / "translations"),
+        "LANGUAGES": ["ja", "en"],
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _truthy(env.get("SESSION_COOKIE_SECURE")),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "PERMANENT_SESSION_LIFETIME": 8 * 3600,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
+        "PASSWORD_MIN_LENGTH": 4 if _truthy(env.get("MADOGUCHI_DEMO")) else 10,
+        "PASSWORD_HASH_METHOD": "scrypt",
+        "LOCKOUT_THRESHOLD": 5,
+        "LOCKOUT_MINUTES": 15,
+        "SCHEMA_CHECK": True,
+        "TIMER_THREAD": _truthy(env.get("MADOGUCHI_TIMER_THREAD")),
+        "PREFERRED_URL_SCHEME": env.get("PREFERRED_URL_SCHEME", "http"),
+    }
+    cfg.update(overrides or {})
+    _check(cfg)
+    cfg["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(cfg["SQLALCHEMY_DATABASE_URI"])
+    return cfg
+
+
+def _check(cfg: dict) -> None:
+    if not cfg.get("SECRET_KEY"):
+        if not cfg["MADOGUCHI_DEMO"]:
+            raise ConfigError(
+                "SECRET_KEY is not set. Set the SECRET_KEY environment variable to a long random "
+                "value (e.g. `python -c 'import secrets; print(secrets.token_hex(32))'`), "
+                "or set MADOGUCHI_DEMO=1 for a demo environment."
+            )
+        cfg["SECRET_KEY"] = "madoguchi-demo-only-secret"
+
+
+def engine_options(url: str) -> dict:
+    """Engine options per backend: SQLite gets a busy timeout, PostgreSQL a healthy pool."""
+    if url.startswith("sqlite"):
+        return {"connect_args": {"timeout": 15, "check_same_thread": False}}
+    return {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 10}

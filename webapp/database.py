@@ -1,0 +1,76 @@
+"""Database wiring: SQLite pragmas and the schema-revision guard."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic.config import Config as AlembicConfig
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask import Flask, current_app, render_template, request
+from flask_babel import gettext as _
+from sqlalchemy import event
+
+from webapp.extensions import db
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+UPGRADE_COMMAND = "flask --app wsgi db upgrade"
+
+
+def init_app(app: Flask) -> None:
+    """Set SQLite pragmas on every connection and refuse to serve an outdated schema."""
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    if url.startswith("sqlite"):
+        _ensure_sqlite_dir(url)
+        with app.app_context():
+            event.listen(db.engine, "connect", _sqlite_pragmas)
+    if app.config["SCHEMA_CHECK"]:
+        app.before_request(_guard_schema)
+
+
+def _ensure_sqlite_dir(url: str) -> None:
+    path = url.split("///", 1)[-1]
+    if path and path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=15000")
+    cur.close()
+
+
+def head_revision() -> str | None:
+    """The newest migration revision shipped with the code."""
+    cfg = AlembicConfig()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return ScriptDirectory.from_config(cfg).get_current_head()
+
+
+def current_revision() -> str | None:
+    """The revision the connected database is at (None when it has no schema)."""
+    with db.engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def schema_is_current() -> bool:
+    """True when the database schema is at the code's head revision."""
+    return current_revision() == head_revision()
+
+
+def _guard_schema():
+    if request.endpoint in ("health.healthz", "static"):
+        return None
+    state = current_app.extensions.setdefault("madoguchi_schema", {})
+    if not state.get("ok"):
+        # Checked until it passes, then never again in this process.
+        state["ok"] = schema_is_current()
+        if not state["ok"]:
+            message = _("The database schema is out of date. Run: %(cmd)s", cmd=UPGRADE_COMMAND)
+            current_app.logger.error("schema out of date; run %s", UPGRADE_COMMAND)
+            return render_template("errors/schema.html", message=message,
+                                   command=UPGRADE_COMMAND), 503
+    return None

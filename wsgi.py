@@ -1,0 +1,2 @@
+from webapp import create_app
+app = create_app()

@@ -8,17 +8,18 @@ from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleFiel
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from forms.auth import password_policy
+from forms.choices import choices
 from models.user import ROLE_LABELS, ROLES
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,59}$")
 
 
 def role_choices():
-    return [(role, ROLE_LABELS[role]) for role in ROLES]
+    return choices((role, ROLE_LABELS[role]) for role in ROLES)
 
 
 def locale_choices():
-    return [("ja", "日本語"), ("en", "English")]
+    return choices([("ja", "日本語"), ("en", "English")])
 
 
 def _username(form, field) -> None:

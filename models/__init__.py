@@ -1,3 +1,13 @@
 """Flask-SQLAlchemy models, one module per aggregate; importing this registers all tables."""
 
-from models import api_token, audit, office, user  # noqa: F401
+from models import (  # noqa: F401
+    api_token,
+    audit,
+    case,
+    counter,
+    office,
+    process,
+    timer,
+    user,
+    work_item,
+)

@@ -12,7 +12,8 @@ def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=False)
     app.config.from_mapping(load_config(config))
 
-    from webapp import database, errors, i18n, navigation, security
+    import models  # noqa: F401  (registers every table with the metadata)
+    from webapp import database, errors, i18n, labels, navigation, security
     from webapp.extensions import csrf, db, login_manager, migrate
 
     db.init_app(app)
@@ -24,8 +25,13 @@ def create_app(config: dict | None = None) -> Flask:
     security.init_app(app)
     errors.init_app(app)
     navigation.init_app(app)
+    labels.init_app(app)
     _register_blueprints(app)
     _register_cli(app)
+    if app.config["TIMER_THREAD"]:
+        from webapp import timer_thread
+
+        timer_thread.start(app)
     return app
 
 
@@ -33,10 +39,11 @@ def _register_blueprints(app: Flask) -> None:
     from webapp.admin import bp as admin_bp
     from webapp.api import bp as api_bp
     from webapp.auth import bp as auth_bp
+    from webapp.cases import bp as cases_bp
     from webapp.health import bp as health_bp
     from webapp.home import bp as home_bp
 
-    for bp in (health_bp, auth_bp, home_bp, admin_bp, api_bp):
+    for bp in (health_bp, auth_bp, home_bp, cases_bp, admin_bp, api_bp):
         app.register_blueprint(bp)
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from models.api_token import ApiToken
 from webapp import accounts, org, seed
 from webapp.extensions import db
+from workflows import registry
 
 tokens_cli = AppGroup("tokens", help="Create, list and revoke API tokens.")
 users_cli = AppGroup("users", help="Manage staff users.")
@@ -26,9 +27,10 @@ def seed_demo() -> None:
         _fail("seed-demo only runs in a demo environment: set MADOGUCHI_DEMO=1.")
     counts = seed.seed_org()
     users = seed.seed_demo_users()
+    deployed = registry.deploy_builtin()
     db.session.commit()
     click.echo(f"offices +{counts['offices']}, departments +{counts['departments']}, "
-               f"users +{len(users)}")
+               f"users +{len(users)}, processes +{sum(d.created for d in deployed)}")
 
 
 @click.command("seed-org")
@@ -96,5 +98,8 @@ def users_create(username, display_name, office_code, roles, dept_codes, passwor
 
 
 def init_app(app: Flask) -> None:
+    from webapp import cli_workflows
+
     for command in (seed_demo, seed_org, tokens_cli, users_cli):
         app.cli.add_command(command)
+    cli_workflows.init_app(app)

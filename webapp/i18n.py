@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, has_request_context, request
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -16,6 +16,8 @@ from webapp.extensions import babel
 def select_locale() -> str:
     """Signed-in staff get their own language; others ?lang=, a cookie, or Japanese."""
     supported = current_app.config["LANGUAGES"]
+    if not has_request_context():  # CLI commands and jobs speak the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     user_locale = getattr(current_user, "locale", None) if current_user else None
     if user_locale in supported:
         return user_locale

@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import Length
 
+from forms.choices import choices
 from models.api_token import ApiToken
 from models.user import User
 from webapp import accounts
@@ -26,8 +27,8 @@ class TokenForm(FlaskForm):
 @roles_required("admin")
 def tokens():
     form = TokenForm()
-    form.user_id.choices = [(u.id, f"{u.username}（{u.display_name}）")
-                            for u in accounts.list_users(status="active")]
+    form.user_id.choices = choices((u.id, f"{u.username}（{u.display_name}）")
+                                   for u in accounts.list_users(status="active"))
     raw = None
     if form.validate_on_submit():
         user = get_or_404(User, form.user_id.data)

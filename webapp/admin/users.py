@@ -4,6 +4,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from forms.choices import choices
 from forms.user import UserCreateForm, UserEditForm
 from models.user import ROLES, User
 from webapp import accounts, org
@@ -13,8 +14,8 @@ from webapp.extensions import db
 
 
 def _fill_choices(form) -> None:
-    form.office_id.choices = [(o.id, o.name) for o in org.list_offices()]
-    form.department_ids.choices = [(d.id, d.name) for d in org.list_departments()]
+    form.office_id.choices = choices((o.id, o.name) for o in org.list_offices())
+    form.department_ids.choices = choices((d.id, d.name) for d in org.list_departments())
 
 
 def _chosen(form):

@@ -1,0 +1,140 @@
+"""Process registry: deploy BPMN/DMN files as immutable, numbered versions; cache parsed specs."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from forms.registry import known_keys
+from models.audit import record
+from models.process import ProcessVersion
+from models.user import User
+from webapp.extensions import db
+from workflows import engine
+from workflows.failures import DeployRejected, NotFound
+from workflows.routing import KNOWN_ROLES
+from workflows.validation import validate_files
+
+BUILTIN_DIR = Path(__file__).resolve().parent.parent / "bpmn"
+
+
+@dataclass(frozen=True)
+class Deployed:
+    process_id: str
+    version: int
+    created: bool
+
+
+def files_sha256(files: dict[str, bytes]) -> str:
+    """A digest over file names and contents, independent of argument order."""
+    digest = hashlib.sha256()
+    for name in sorted(files):
+        digest.update(name.encode() + b"\0" + files[name] + b"\0")
+    return digest.hexdigest()
+
+
+def _bundles(files: dict[str, bytes]) -> list[dict[str, bytes]]:
+    """One bundle per BPMN file; the DMN files given alongside go with every bundle."""
+    dmn = {n: x for n, x in files.items() if n.lower().endswith(".dmn")}
+    return [{name: xml, **dmn} for name, xml in sorted(files.items())
+            if name.lower().endswith(".bpmn")]
+
+
+def deploy(files: dict[str, bytes], actor: User | None) -> list[Deployed]:
+    """Validate and deploy files; an unchanged process keeps its current version."""
+    problems = validate_files(files, known_roles=set(KNOWN_ROLES), form_keys=known_keys())
+    if not problems and not _bundles(files):
+        problems = [engine_problem(_("No BPMN file was given."))]
+    if problems:
+        raise DeployRejected(_("The files were not deployed."), problems)
+    return [_deploy_bundle(bundle, actor) for bundle in _bundles(files)]
+
+
+def engine_problem(message: str):
+    from workflows.validation import Problem
+
+    return Problem(file=None, element_id=None, message=message)
+
+
+def _deploy_bundle(files: dict[str, bytes], actor: User | None) -> Deployed:
+    sha = files_sha256(files)
+    parsed = engine.get_bundle(sha, lambda: files)
+    latest = latest_version(parsed.process_id)
+    if latest is not None and latest.sha256 == sha:
+        return Deployed(parsed.process_id, latest.version, False)
+    number = (db.session.scalar(select(func.max(ProcessVersion.version))
+                                .where(ProcessVersion.process_id == parsed.process_id)) or 0) + 1
+    version = ProcessVersion(process_id=parsed.process_id, version=number, sha256=sha,
+                             name=parsed.name or parsed.process_id,
+                             files={n: x.decode("utf-8") for n, x in files.items()},
+                             deployed_by=actor)
+    db.session.add(version)
+    db.session.flush()
+    record("process_deployed", "process_version", version.id, actor=actor,
+           details={"process_id": version.process_id, "version": number, "sha256": sha,
+                    "files": sorted(files)})
+    return Deployed(parsed.process_id, number, True)
+
+
+def latest_version(process_id: str) -> ProcessVersion | None:
+    """The newest deployed version of a process (new cases start on it)."""
+    return db.session.scalar(select(ProcessVersion).where(ProcessVersion.process_id == process_id)
+                             .order_by(ProcessVersion.version.desc()).limit(1))
+
+
+def require_latest(process_id: str) -> ProcessVersion:
+    """The newest version, or NotFound with a message naming the process."""
+    version = latest_version(process_id)
+    if version is None:
+        raise NotFound(_("No process %(id)s has been deployed.", id=process_id))
+    return version
+
+
+def list_versions() -> list[ProcessVersion]:
+    """Every deployed version, by process id and version."""
+    return list(db.session.scalars(select(ProcessVersion).order_by(
+        ProcessVersion.process_id, ProcessVersion.version)))
+
+
+# Versions are immutable, so id → sha256 can be cached forever in each process.
+_SHA_BY_VERSION_ID: dict[int, str] = {}
+
+
+def bundle_for(version: ProcessVersion) -> engine.ProcessBundle:
+    """The parsed spec of a version, parsed once per process and cached."""
+    _SHA_BY_VERSION_ID[version.id] = version.sha256
+    return engine.get_bundle(version.sha256, version.file_bytes)
+
+
+def bundle_for_version_id(version_id: int) -> engine.ProcessBundle:
+    """Like bundle_for, without loading the version row when its bundle is cached."""
+    sha = _SHA_BY_VERSION_ID.get(version_id)
+    if sha is None:
+        return bundle_for(db.session.get(ProcessVersion, version_id))
+
+    def load() -> dict[str, bytes]:
+        return db.session.get(ProcessVersion, version_id).file_bytes()
+
+    return engine.get_bundle(sha, load)
+
+
+def builtin_files() -> list[dict[str, bytes]]:
+    """The files of each built-in process folder under bpmn/."""
+    folders = sorted(p for p in BUILTIN_DIR.iterdir() if p.is_dir()) \
+        if BUILTIN_DIR.exists() else []
+    out = []
+    for folder in folders:
+        files = {p.name: p.read_bytes() for p in sorted(folder.iterdir())
+                 if p.suffix.lower() in (".bpmn", ".dmn")}
+        if files:
+            out.append(files)
+    return out
+
+
+def deploy_builtin(actor: User | None = None) -> list[Deployed]:
+    """Deploy every built-in process (idempotent)."""
+    return [d for files in builtin_files() for d in deploy(files, actor)]

@@ -1,0 +1,45 @@
+"""Which office and department a case's task goes to, by the role of its lane."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time
+
+from sqlalchemy import select
+
+from japan.calendar import JST, add_business_days
+from models.case import Case
+from models.office import Office
+from webapp.extensions import db
+
+STAFF_ROLES = ("branch_clerk", "ward_clerk", "supervisor")
+KNOWN_ROLES = frozenset({*STAFF_ROLES, "applicant", "designer", "admin"})
+DEFAULT_DUE_BUSINESS_DAYS = 5
+CLOSING_TIME = time(17, 15)  # ward office counters close at 17:15
+
+
+@dataclass(frozen=True)
+class Route:
+    office_id: int | None
+    department_id: int | None
+
+
+def ward_office_id() -> int | None:
+    """The ward office (区役所) that holds the departments."""
+    return db.session.scalar(select(Office.id).where(Office.kind == "ward").order_by(Office.id))
+
+
+def route_for(case: Case, role: str) -> Route:
+    """Branch clerks work at the case's branch; ward staff at the case's department."""
+    if role == "branch_clerk":
+        return Route(case.office_id, None)
+    if role in ("ward_clerk", "supervisor"):
+        office_id = case.department.office_id if case.department else ward_office_id()
+        return Route(office_id, case.department_id)
+    return Route(None, None)
+
+
+def default_due(now: datetime, business_days: int = DEFAULT_DUE_BUSINESS_DAYS) -> datetime:
+    """Closing time on the n-th business day after now (weekends and holidays skipped)."""
+    day = add_business_days(now.astimezone(JST).date(), business_days)
+    return datetime.combine(day, CLOSING_TIME, tzinfo=JST)

@@ -30,6 +30,21 @@ def measure(fn: Callable[[], object], repeat: int, warmup: int = 3) -> list[floa
     return times
 
 
+def measure_pair(a: Callable[[], object], b: Callable[[], object], repeat: int,
+                 warmup: int = 5) -> tuple[list[float], list[float]]:
+    """Time a and b alternately, so both see the same machine conditions."""
+    for _ in range(warmup):
+        a()
+        b()
+    times_a, times_b = [], []
+    for _ in range(repeat):
+        for fn, out in ((a, times_a), (b, times_b)):
+            start = time.perf_counter()
+            fn()
+            out.append(time.perf_counter() - start)
+    return times_a, times_b
+
+
 def median_ms(times: list[float]) -> float:
     return statistics.median(times) * 1000
 

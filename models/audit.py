@@ -30,22 +30,28 @@ class AuditEvent(Model):
     ip: Mapped[str | None] = mapped_column(String(45))
 
 
+_INSERT = AuditEvent.__table__.insert()  # compiled once, reused for every event
+
+
 def record(action: str, obj_type: str, obj_id, *, actor=None, actor_name: str | None = None,
            details: dict | None = None, ip: str | None = None, at: datetime | None = None
-           ) -> AuditEvent:
-    """Add one audit event to the current transaction (the caller commits)."""
-    event_row = AuditEvent(
-        action=action,
-        object_type=obj_type,
-        object_id="" if obj_id is None else str(obj_id),
-        actor_id=getattr(actor, "id", None),
-        actor_name=actor_name or getattr(actor, "username", "") or "system",
-        details=details or {},
-        ip=ip,
-        at=at or utcnow(),
-    )
-    db.session.add(event_row)
-    return event_row
+           ) -> None:
+    """Append one audit event to the current transaction (the caller commits).
+
+    A plain INSERT rather than an ORM object: events are never read back in the same
+    transaction's unit of work, and this keeps each workflow step's flush small.
+    """
+    # Through the connection: no autoflush of pending ORM changes, same transaction.
+    db.session.connection().execute(_INSERT, {
+        "action": action,
+        "object_type": obj_type,
+        "object_id": "" if obj_id is None else str(obj_id),
+        "actor_id": getattr(actor, "id", None),
+        "actor_name": (actor_name or getattr(actor, "username", "") or "system")[:80],
+        "details": details or {},
+        "ip": ip,
+        "at": at or utcnow(),
+    })
 
 
 @event.listens_for(Session, "before_flush")

@@ -37,6 +37,8 @@ class Case(Model):
     subject_key: Mapped[str] = mapped_column(String(120), default="")
     reference: Mapped[str | None] = mapped_column(String(40), index=True)
     data: Mapped[dict] = mapped_column(JsonType, default=dict)
+    # The version's digest, so each step finds the cached parsed spec without a query.
+    process_sha256: Mapped[str] = mapped_column(String(64))
     # Engine state without the process spec (that is stored once per ProcessVersion).
     state: Mapped[dict] = mapped_column(JSON)
     rounds: Mapped[int] = mapped_column(Integer, default=0)

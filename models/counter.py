@@ -7,7 +7,7 @@ rolled-back transaction gives its number back, and a committed number is never i
 
 from __future__ import annotations
 
-from sqlalchemy import Integer, String, insert, select, update
+from sqlalchemy import Integer, String, bindparam, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, mapped_column
@@ -23,15 +23,18 @@ class Counter(Model):
     value: Mapped[int] = mapped_column(Integer, default=0)
 
 
+_TABLE = Counter.__table__
+_INCREMENT = (_TABLE.update().where(_TABLE.c.name == bindparam("counter"))
+              .values(value=_TABLE.c.value + 1).returning(_TABLE.c.value))
+
+
 def next_value(name: str) -> int:
     """Take the next number of the named counter (1, 2, 3, … with no gaps once committed)."""
-    session = db.session
-    stmt = (update(Counter).where(Counter.name == name).values(value=Counter.value + 1)
-            .returning(Counter.value))
-    value = session.execute(stmt).scalar()
+    connection = db.session.connection()
+    value = connection.execute(_INCREMENT, {"counter": name}).scalar()
     if value is None:
         _create(name)
-        value = session.execute(stmt).scalar()
+        value = connection.execute(_INCREMENT, {"counter": name}).scalar()
     return int(value)
 
 
@@ -48,4 +51,4 @@ def _create(name: str) -> None:
         stmt = sqlite_insert(Counter).values(name=name, value=0).on_conflict_do_nothing()
     else:  # pragma: no cover - only the two supported backends
         stmt = insert(Counter).values(name=name, value=0)
-    db.session.execute(stmt)
+    db.session.connection().execute(stmt)

@@ -23,7 +23,7 @@ class ProcessVersion(Model):
     name: Mapped[str] = mapped_column(String(200), default="")
     sha256: Mapped[str] = mapped_column(String(64))
     # {filename: xml text}; never changed after insert.
-    files: Mapped[dict] = mapped_column(JsonType)
+    files: Mapped[dict] = mapped_column(JsonType, deferred=True)  # loaded only when parsing
     deployed_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
     deployed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import gettext as _
+from sqlalchemy import bindparam
+from sqlalchemy.orm.attributes import set_committed_value
 
 from japan.calendar import fiscal_year, to_jst
 from japan.wareki import fiscal_era_short
@@ -21,17 +23,17 @@ from workflows import engine
 from workflows.errors import EngineError, TaskNotReadyError
 from workflows.failures import Conflict, stale_is_conflict
 from workflows.permissions import check_can_complete
-from workflows.registry import bundle_for, bundle_for_version_id, require_latest
-from workflows.state import mark_error, save_run
+from workflows.registry import bundle_for_case, bundle_for_ref, require_latest
+from workflows.state import NOTHING, Snapshot, mark_error, save_run, snapshot
 from workflows.taskforms import validate_task_data
 
 
 @dataclass
 class Outcome:
-    """What an operation did: the case, new work items, and an engine error if one happened."""
+    """What an operation did: the case, its new work items' task ids, and any engine error."""
 
     case: Case
-    new_items: list[WorkItem] = field(default_factory=list)
+    new_task_ids: list[str] = field(default_factory=list)
     error: str | None = None
 
 
@@ -51,21 +53,26 @@ def start_case(process_id: str, data: dict, *, actor: User | None, channel: str 
     now = now or utcnow()
     version = require_latest(process_id)
     fy, number = case_number(now)
-    case = Case(number=number, fiscal_year=fy, process_version=version, process_id=process_id,
-                procedure_code=procedure_code, channel=channel, office=office,
-                department=department, subject_name=subject_name[:120], reference=reference,
-                data=dict(data), state={}, created_by=actor, created_at=now, updated_at=now)
+    # Foreign keys by id: the unit of work then has no relationships to walk on insert.
+    case = Case(number=number, fiscal_year=fy, process_version_id=version.id,
+                process_sha256=version.sha256,
+                process_id=process_id, procedure_code=procedure_code, channel=channel,
+                office_id=office.id if office else None,
+                department_id=department.id if department else None,
+                subject_name=subject_name[:120], reference=reference, data=dict(data),
+                state={}, created_by_id=actor.id if actor else None, created_at=now,
+                updated_at=now)
     db.session.add(case)
     db.session.flush()
     record("case_started", "case", case.id, actor=actor, at=now,
-           details={"number": number, "process": version.label, "channel": channel,
-                    "data": data})
+           details={"number": number, "process": f"{process_id} {version.label}",
+                    "channel": channel, "data": data})
     try:
-        run = engine.start(bundle_for(version), dict(data), now=now)
+        run = engine.start(bundle_for_ref(version), dict(data), now=now)
     except EngineError as exc:
         mark_error(case, exc, {"action": "start", "data": data}, now, actor)
         return Outcome(case, error=str(exc))
-    return Outcome(case, save_run(case, run, now))
+    return Outcome(case, save_run(case, run, now, NOTHING))
 
 
 @stale_is_conflict
@@ -76,9 +83,10 @@ def complete_task(item: WorkItem, data: dict, *, actor: User, expected_version: 
     case = item.case
     _check_completable(item, case, actor, expected_version)
     clean = validate_task_data(item, data)
-    before = dict(case.data or {})
+    data_before = dict(case.data or {})
     try:
-        run = engine.restore(bundle_for_version_id(case.process_version_id), case.state, now=now)
+        run = engine.restore(bundle_for_case(case), case.state, now=now)
+        before = snapshot(run)
         run.complete(item.engine_task_id, clean)
     except TaskNotReadyError as exc:
         raise Conflict(_("This task is no longer waiting to be done.")) from exc
@@ -89,21 +97,37 @@ def complete_task(item: WorkItem, data: dict, *, actor: User, expected_version: 
         mark_error(case, exc, pending, now, actor)
         db.session.flush()
         return Outcome(case, error=str(exc))
-    return finish_completion(item, case, run, clean, before, actor, now)
+    return finish_completion(item, case, run, clean, data_before, actor, now, before)
 
 
 def finish_completion(item: WorkItem, case: Case, run: engine.Run, clean: dict, before: dict,
-                      actor: User, now: datetime) -> Outcome:
+                      actor: User, now: datetime, snap: Snapshot | None) -> Outcome:
     """Mark the item done, save the run, audit what changed (shared with retry)."""
-    item.status = "completed"
-    item.completed_at = now
-    item.completed_by = actor
+    mark_done(item, actor, now)
     record("task_completed", "case", case.id, actor=actor, at=now, details={
         "number": case.number, "task": item.bpmn_id, "name": item.name,
         "work_item": item.id, "input": clean, "changed": data_changes(before, run.data)})
-    new_items = save_run(case, run, now)
+    new_items = save_run(case, run, now, snap, item.engine_task_id)
     db.session.flush()
     return Outcome(case, new_items)
+
+
+_ITEMS = WorkItem.__table__
+_MARK_DONE = (_ITEMS.update()
+              .where(_ITEMS.c.id == bindparam("item_id"), _ITEMS.c.status.in_(ACTIVE_STATUSES))
+              .values(status="completed", completed_at=bindparam("at"),
+                      completed_by_id=bindparam("by"), version=_ITEMS.c.version + 1))
+
+
+def mark_done(item: WorkItem, actor: User, now: datetime) -> None:
+    """Complete the work item with one conditional UPDATE: a second completion finds no row."""
+    result = db.session.connection().execute(
+        _MARK_DONE, {"item_id": item.id, "at": now, "by": actor.id})
+    if result.rowcount != 1:
+        raise Conflict(_("This task has already been done."))
+    for key, value in (("status", "completed"), ("completed_at", now),
+                       ("completed_by_id", actor.id), ("version", item.version + 1)):
+        set_committed_value(item, key, value)
 
 
 def _check_completable(item: WorkItem, case: Case, actor: User,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from forms.registry import known_keys
 from models.audit import record
@@ -86,12 +86,30 @@ def latest_version(process_id: str) -> ProcessVersion | None:
                              .order_by(ProcessVersion.version.desc()).limit(1))
 
 
-def require_latest(process_id: str) -> ProcessVersion:
+@dataclass(frozen=True)
+class VersionRef:
+    """The few columns of a version that starting a case needs."""
+
+    id: int
+    version: int
+    sha256: str
+
+    @property
+    def label(self) -> str:
+        return f"v{self.version}"
+
+
+_LATEST = (select(ProcessVersion.id, ProcessVersion.version, ProcessVersion.sha256)
+           .where(ProcessVersion.process_id == bindparam("pid"))
+           .order_by(ProcessVersion.version.desc()).limit(1))
+
+
+def require_latest(process_id: str) -> VersionRef:
     """The newest version, or NotFound with a message naming the process."""
-    version = latest_version(process_id)
-    if version is None:
+    row = db.session.connection().execute(_LATEST, {"pid": process_id}).first()
+    if row is None:
         raise NotFound(_("No process %(id)s has been deployed.", id=process_id))
-    return version
+    return VersionRef(*row)
 
 
 def list_versions() -> list[ProcessVersion]:
@@ -100,26 +118,25 @@ def list_versions() -> list[ProcessVersion]:
         ProcessVersion.process_id, ProcessVersion.version)))
 
 
-# Versions are immutable, so id → sha256 can be cached forever in each process.
-_SHA_BY_VERSION_ID: dict[int, str] = {}
-
-
 def bundle_for(version: ProcessVersion) -> engine.ProcessBundle:
     """The parsed spec of a version, parsed once per process and cached."""
-    _SHA_BY_VERSION_ID[version.id] = version.sha256
     return engine.get_bundle(version.sha256, version.file_bytes)
 
 
-def bundle_for_version_id(version_id: int) -> engine.ProcessBundle:
-    """Like bundle_for, without loading the version row when its bundle is cached."""
-    sha = _SHA_BY_VERSION_ID.get(version_id)
-    if sha is None:
-        return bundle_for(db.session.get(ProcessVersion, version_id))
+def bundle_for_ref(ref: VersionRef) -> engine.ProcessBundle:
+    """The bundle of a version reference, without loading the row unless it must be parsed."""
+    return bundle_by_digest(ref.id, ref.sha256)
 
-    def load() -> dict[str, bytes]:
-        return db.session.get(ProcessVersion, version_id).file_bytes()
 
-    return engine.get_bundle(sha, load)
+def bundle_by_digest(version_id: int, sha256: str) -> engine.ProcessBundle:
+    """The cached bundle for a version's digest; the row is read only to parse it once."""
+    return engine.get_bundle(sha256,
+                             lambda: db.session.get(ProcessVersion, version_id).file_bytes())
+
+
+def bundle_for_case(case) -> engine.ProcessBundle:
+    """The bundle of the process version a case runs on (it keeps it for its whole life)."""
+    return bundle_by_digest(case.process_version_id, case.process_sha256)
 
 
 def builtin_files() -> list[dict[str, bytes]]:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from japan.calendar import JST, add_business_days
 from models.case import Case
-from models.office import Office
+from models.office import Department, Office
 from webapp.extensions import db
 
 STAFF_ROLES = ("branch_clerk", "ward_clerk", "supervisor")
@@ -29,12 +29,18 @@ def ward_office_id() -> int | None:
     return db.session.scalar(select(Office.id).where(Office.kind == "ward").order_by(Office.id))
 
 
+def office_of_department(department_id: int) -> int:
+    """The office that holds a department (usually from the session, without a query)."""
+    return db.session.get(Department, department_id).office_id
+
+
 def route_for(case: Case, role: str) -> Route:
     """Branch clerks work at the case's branch; ward staff at the case's department."""
     if role == "branch_clerk":
         return Route(case.office_id, None)
     if role in ("ward_clerk", "supervisor"):
-        office_id = case.department.office_id if case.department else ward_office_id()
+        office_id = office_of_department(case.department_id) if case.department_id \
+            else ward_office_id()
         return Route(office_id, case.department_id)
     return Route(None, None)
 

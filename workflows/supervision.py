@@ -17,7 +17,7 @@ from workflows.cases import Outcome, data_changes, finish_completion
 from workflows.errors import EngineError
 from workflows.failures import Conflict, InvalidInput, stale_is_conflict
 from workflows.permissions import check_supervisor
-from workflows.registry import bundle_for_version_id
+from workflows.registry import bundle_for_case
 from workflows.state import clear_work, mark_error, save_run
 
 
@@ -43,14 +43,14 @@ def retry_case(case: Case, actor: User, now: datetime | None = None) -> Outcome:
         item = db.session.get(WorkItem, pending["work_item"])
         if item is not None:
             return finish_completion(item, case, run, pending.get("data") or {}, before,
-                                     actor, now)
-    outcome = Outcome(case, save_run(case, run, now))
+                                     actor, now, None)
+    outcome = Outcome(case, save_run(case, run, now, None))  # re-read: after an error
     db.session.flush()
     return outcome
 
 
 def _rerun(case: Case, pending: dict, now: datetime) -> engine.Run:
-    bundle = bundle_for_version_id(case.process_version_id)
+    bundle = bundle_for_case(case)
     if pending.get("action") == "start":
         return engine.start(bundle, dict(case.data or {}), now=now)
     run = engine.restore(bundle, case.state, now=now)
@@ -96,7 +96,7 @@ def edit_case_data(case: Case, actor: User, changes: dict, now: datetime | None 
     before = dict(case.data or {})
     after = {**before, **changes}
     if case.state:
-        run = engine.restore(bundle_for_version_id(case.process_version_id), case.state, now=now)
+        run = engine.restore(bundle_for_case(case), case.state, now=now)
         run.update_data(changes)
         case.state = run.dump()
     case.data = after

@@ -7,12 +7,12 @@ from flask_babel import gettext as _
 from forms.registry import form_output, resolve, to_formdata
 from models.work_item import WorkItem
 from workflows.failures import InvalidInput
-from workflows.registry import bundle_for_version_id
+from workflows.registry import bundle_for_case
 
 
 def task_form_class(item: WorkItem):
     """The WTForms class for a work item."""
-    spec = bundle_for_version_id(item.case.process_version_id).user_task(item.bpmn_id)
+    spec = bundle_for_case(item.case).user_task(item.bpmn_id)
     return resolve(spec.form_key if spec else item.form_key, spec.fields if spec else ())
 
 

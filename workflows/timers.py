@@ -21,8 +21,8 @@ from models.timer import Timer
 from webapp.extensions import db
 from workflows import engine
 from workflows.errors import EngineError
-from workflows.registry import bundle_for_version_id
-from workflows.state import mark_error, save_run
+from workflows.registry import bundle_for_case
+from workflows.state import mark_error, save_run, snapshot
 
 LEASE = timedelta(minutes=5)
 
@@ -57,7 +57,8 @@ def fire_case_timers(case_id: int, now: datetime) -> list[str]:
     if case is None or case.status not in ("active", "waiting"):
         return []
     try:
-        run = engine.restore(bundle_for_version_id(case.process_version_id), case.state, now=now)
+        run = engine.restore(bundle_for_case(case), case.state, now=now)
+        before = snapshot(run)
         fired = run.fire_timers(now)
     except EngineError as exc:
         mark_error(case, exc, {"action": "timers"}, now)
@@ -65,7 +66,7 @@ def fire_case_timers(case_id: int, now: datetime) -> list[str]:
     for bpmn_id in fired:
         record("timer_fired", "case", case.id, actor_name="timer", at=now,
                details={"number": case.number, "timer": bpmn_id})
-    save_run(case, run, now)
+    save_run(case, run, now, before)
     db.session.flush()
     return fired
 

@@ -54,6 +54,7 @@ def upgrade():
     sa.Column('subject_key', sa.String(length=120), nullable=False),
     sa.Column('reference', sa.String(length=40), nullable=True),
     sa.Column('data', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('process_sha256', sa.String(length=64), nullable=False),
     sa.Column('state', sa.JSON(), nullable=False),
     sa.Column('rounds', sa.Integer(), nullable=False),
     sa.Column('error', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=True),

@@ -1,0 +1,16 @@
+"""`make bench`: run every benchmark and print their tables (`python -m bench [name …]`)."""
+
+import importlib
+import sys
+
+BENCHMARKS = ["bench_runtime"]
+
+
+def main(names: list[str]) -> None:
+    for name in names or BENCHMARKS:
+        module = importlib.import_module(f"bench.{name}")
+        module.main()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

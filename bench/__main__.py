@@ -3,7 +3,7 @@
 import importlib
 import sys
 
-BENCHMARKS = ["bench_runtime"]
+BENCHMARKS = ["bench_engine", "bench_runtime"]
 
 
 def main(names: list[str]) -> None:

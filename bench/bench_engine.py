@@ -1,4 +1,4 @@
-"""Measure loop round cost (round 1 vs 1,000) and state size: python -m workflows._bench."""
+"""Engine alone: loop round cost (round 1 vs 1,000) and saved-state size."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import time
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
+from bench.common import Row, print_table
 from workflows import engine
 from workflows._serializer import plain_serialisation_size
 
@@ -37,15 +38,18 @@ def measure(rounds: int = 1_000, persist: bool = False) -> tuple[float, float, e
 
 
 def main() -> None:
-    """Print the numbers."""
+    """Print the numbers as a table."""
+    rows = []
     for persist in (False, True):
         first, last, run = measure(persist=persist)
         label = "save+load every step" if persist else "in memory"
-        print(f"{label:21} round 1-20 {first:.2f} ms/round, round 981-1000 {last:.2f} ms/round,"
-              f" tree {run.tree_size} tasks, compactions {run.rounds}")
-    size = len(json.dumps(run.dump()))
-    print(f"state after 1,000 rounds: {size} B; SpiffWorkflow's own JSON of the same run: "
-          f"{plain_serialisation_size(run._wf)} B")
+        rows += [Row(f"engine round 1–20, {label}", first, "ms"),
+                 Row(f"engine round 981–1000, {label}", last, "ms", "≤ 2× round 1",
+                     last <= 2 * first, f"tree {run.tree_size} tasks")]
+    rows += [Row("saved state after 1,000 rounds", len(json.dumps(run.dump())) / 1024, "KiB"),
+             Row("SpiffWorkflow's own JSON of the same run",
+                 plain_serialisation_size(run._wf) / 1024, "KiB")]
+    print_table("Engine alone: long-lived loop and state size", rows)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,1 @@
+"""Printable and exportable reports: PDF (WeasyPrint) and Excel (openpyxl), as pure functions."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 from collections.abc import Iterator
@@ -189,3 +190,28 @@ def login(client, username: str, password: str = "correct-horse", follow: bool =
     """Sign in through the real form."""
     return client.post("/login", data={"username": username, "password": password},
                        follow_redirects=follow)
+
+
+class _FontWarningTrap(logging.Handler):
+    """Collects WeasyPrint's font warnings: slow fontTools subsetting and missing glyphs."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        text = record.getMessage()
+        if "fontTools instead of HarfBuzz" in text or ".notdef glyph" in text:
+            self.messages.append(text)
+
+
+@pytest.fixture(autouse=True)
+def no_font_warnings(request):
+    """Every test fails if a PDF rendered with fontTools or printed a missing glyph (tofu)."""
+    trap = _FontWarningTrap()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(trap)
+    yield
+    logger.removeHandler(trap)
+    if "expects_font_warnings" not in request.keywords:
+        assert not trap.messages, f"WeasyPrint font problems: {trap.messages}"

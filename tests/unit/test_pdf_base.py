@@ -88,6 +88,7 @@ def test_installed_fonts_cover_japanese() -> None:
     assert any(name.startswith("IPAex") for name in pdf.japanese_font_families())
 
 
+@pytest.mark.expects_font_warnings
 def test_character_in_no_font_raises_instead_of_printing_a_box() -> None:
     with pytest.raises(MissingGlyphError, match=r"U\+10FFFD"):
         render_pdf('<html lang="ja"><p>山田 \U0010fffd</p></html>')
@@ -116,12 +117,14 @@ def _log_during_render(
 NOTDEF = '.notdef glyph rendered for Unicode string unsupported by fonts: "%s" (U+%04X)'
 
 
+@pytest.mark.expects_font_warnings
 def test_notdef_warning_during_render_raises(monkeypatch: pytest.MonkeyPatch) -> None:
     _log_during_render(monkeypatch, NOTDEF, "髙", ord("髙"))
     with pytest.raises(MissingGlyphError, match="髙"):
         render_pdf("<p>髙橋</p>")
 
 
+@pytest.mark.expects_font_warnings
 def test_notdef_warning_from_another_thread_does_not_fail_this_render(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -129,6 +132,7 @@ def test_notdef_warning_from_another_thread_does_not_fail_this_render(
     assert render_pdf("<p>高橋</p>").startswith(b"%PDF-")
 
 
+@pytest.mark.expects_font_warnings
 def test_fonttools_fallback_is_logged_as_error(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:

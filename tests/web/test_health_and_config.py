@@ -52,15 +52,19 @@ def test_out_of_date_schema_refuses_to_serve_and_names_the_fix(tmp_path):
     assert app.test_client().get("/healthz").status_code == 200
 
 
-def test_sqlite_runs_in_wal_mode_with_foreign_keys(app):
+def test_sqlite_runs_in_wal_mode_with_foreign_keys(sqlite_template, tmp_path):
+    import shutil
+
     from sqlalchemy import text
 
     from webapp.extensions import db
 
-    if db.engine.dialect.name != "sqlite":
-        pytest.skip("SQLite pragmas")
-    with db.engine.connect() as conn:
+    path = tmp_path / "wal.sqlite3"
+    shutil.copyfile(sqlite_template, path)
+    app = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+    with app.app_context(), db.engine.connect() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert conn.execute(text("PRAGMA synchronous")).scalar() == 1  # NORMAL
         assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
+    _dispose(app)

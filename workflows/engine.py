@@ -127,6 +127,9 @@ class Run:
         self._visited = visited or set()
         self._current: SpiffTask | None = None
         self._broken = False
+        # Views of the current tree (data, ready tasks, timers), computed once per change:
+        # saving a step reads each of them more than once.
+        self._views: dict[str, Any] = {}
 
     # -- reading --------------------------------------------------------------------------
 
@@ -149,6 +152,11 @@ class Run:
     def data(self) -> dict[str, Any]:
         """The case data: final data when ended, else the data of the open tasks."""
         self._check_usable()
+        if "data" not in self._views:
+            self._views["data"] = self._collect_data()
+        return dict(self._views["data"])
+
+    def _collect_data(self) -> dict[str, Any]:
         if self._wf.is_completed() and self._wf.last_task is not None:
             source = dict(self._wf.last_task.data)
             source.update(self._wf.data)
@@ -171,8 +179,10 @@ class Run:
     def ready_user_tasks(self) -> list[UserTaskInfo]:
         """User (manual) tasks that are ready, with lane and form from the bundle."""
         self._check_usable()
-        return [self._user_task_info(t)
-                for t in self._wf.get_tasks(state=TaskState.READY, manual=True)]
+        if "ready" not in self._views:
+            self._views["ready"] = [self._user_task_info(t) for t in
+                                    self._wf.get_tasks(state=TaskState.READY, manual=True)]
+        return list(self._views["ready"])
 
     def _user_task_info(self, task: SpiffTask) -> UserTaskInfo:
         bpmn_id = _bpmn_id(task) or task.task_spec.name
@@ -187,12 +197,15 @@ class Run:
     def waiting_timers(self) -> list[TimerInfo]:
         """Timers that are waiting, with their due time."""
         self._check_usable()
-        timers = []
-        for task in self._wf.get_tasks(state=TaskState.WAITING):
-            due = due_at(task)
-            if due is not None:
-                timers.append(TimerInfo(_bpmn_id(task) or task.task_spec.name, due, str(task.id)))
-        return timers
+        if "timers" not in self._views:
+            timers = []
+            for task in self._wf.get_tasks(state=TaskState.WAITING):
+                due = due_at(task)
+                if due is not None:
+                    timers.append(TimerInfo(_bpmn_id(task) or task.task_spec.name, due,
+                                            str(task.id)))
+            self._views["timers"] = timers
+        return list(self._views["timers"])
 
     def finished_elements(self) -> list[str]:
         """Bpmn ids of elements completed so far (including rounds compacted away)."""
@@ -250,6 +263,7 @@ class Run:
         return self._guarded(step)
 
     def _fired(self, before: dict[str, TimerInfo]) -> list[str]:
+        self._views.clear()  # the timers just refreshed
         still = {t.task_id: t for t in self.waiting_timers()}
         # A cycle timer stays waiting but moves its due time on when it fires.
         return [info.bpmn_id for task_id, info in before.items()
@@ -258,6 +272,7 @@ class Run:
     def update_data(self, changes: dict[str, Any]) -> None:
         """Overwrite case data (e.g. a supervisor's fix) in every open task, or the final data."""
         self._check_usable()
+        self._views.clear()
         open_tasks = self._wf.get_tasks(state=_OPEN)
         if self._wf.is_completed() or not open_tasks:
             self._wf.data.update(copy.deepcopy(changes))
@@ -316,6 +331,7 @@ class Run:
                                      "last saved state."))
 
     def _guarded(self, step: Callable[[], T]) -> T:
+        self._views.clear()  # every change to the tree goes through here
         try:
             with frozen_clock(self._now):
                 return step()
@@ -328,6 +344,7 @@ class Run:
                                        element=element or "?", reason=reason), trace) from exc
         finally:
             self._current = None
+            self._views.clear()  # anything read during the step describes a tree now gone
 
 
 def start(bundle: ProcessBundle, data: dict[str, Any], *, now: datetime) -> Run:

@@ -100,3 +100,11 @@ def test_clerk_cannot_use_supervisor_actions(client, setup, session):
     assert "係長" in page or "権限" in page
     session.expire_all()
     assert case.status == "active"
+
+
+def test_claim_only_redirects_to_local_pages(client, setup):
+    _people, start = setup
+    item = open_item(start())
+    login(client, "ward.h")
+    response = client.post(f"/tasks/{item.task_id}/claim", data={"next": "https://evil.example/"})
+    assert response.headers["Location"] == "/"

@@ -4,6 +4,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from webapp.auth.routes import safe_next
 from webapp.cases import bp
 from webapp.extensions import db
 from workflows import cases, queries, tasks
@@ -66,7 +67,8 @@ def claim(task_id: str):
     except OperationError as exc:
         db.session.rollback()
         flash(exc.message, "error")
-    return redirect(request.form.get("next") or url_for("cases.task", task_id=task_id))
+    return redirect(safe_next(request.form.get("next")) if request.form.get("next")
+                    else url_for("cases.task", task_id=task_id))
 
 
 @bp.post("/tasks/<task_id>/unclaim")

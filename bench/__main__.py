@@ -3,7 +3,7 @@
 import importlib
 import sys
 
-BENCHMARKS = ["bench_engine", "bench_runtime"]
+BENCHMARKS = ["bench_engine", "bench_runtime", "bench_forwarding", "bench_queues", "bench_intake"]
 
 
 def main(names: list[str]) -> None:

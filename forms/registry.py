@@ -64,4 +64,5 @@ def form_output(form: FlaskForm) -> dict:
 def _load_builtin_forms() -> None:
     # Feature form modules register themselves on import; importing here keeps the
     # registry complete without import-time side effects elsewhere.
+    import forms.forwarding_tasks  # noqa: F401
     import forms.tasks  # noqa: F401

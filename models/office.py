@@ -41,6 +41,10 @@ class Department(Model):
     name: Mapped[str] = mapped_column(String(60))
     position: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # 書類回送: business days for the department to receive forwarded documents, and to send
+    # the acknowledged custody receipt back to the branch (boundary timers of the process).
+    forwarding_receive_days: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
+    forwarding_ack_days: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
 
     office: Mapped[Office] = relationship(back_populates="departments")
 

@@ -13,13 +13,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from models.base import Model, UTCDateTime, utcnow
 from models.office import Department, Office
 
-ROLES = ("branch_clerk", "ward_clerk", "supervisor", "designer", "admin")
+ROLES = ("branch_clerk", "ward_clerk", "supervisor", "designer", "admin", "integration")
 ROLE_LABELS = {
     "branch_clerk": _l("Branch clerk"),
     "ward_clerk": _l("Ward clerk"),
     "supervisor": _l("Supervisor"),
     "designer": _l("Process designer"),
     "admin": _l("Administrator"),
+    "integration": _l("Integration (intake API)"),
 }
 
 user_department = Table(

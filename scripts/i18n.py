@@ -69,7 +69,11 @@ def check() -> int:
 def merge(fragment: Path) -> None:
     ja = load(po_path("ja"), "ja")
     for message in load(fragment, "ja"):
-        if message.id and message.string:
+        if not (message.id and message.string):
+            continue
+        if message.id in ja:  # Catalog.add would keep an existing (possibly empty) string
+            ja[message.id].string = message.string
+        else:
             ja.add(message.id, message.string, flags=message.flags)
     save(ja, po_path("ja"))
 

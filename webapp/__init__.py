@@ -29,21 +29,28 @@ def create_app(config: dict | None = None) -> Flask:
     _register_blueprints(app)
     _register_cli(app)
     if app.config["TIMER_THREAD"]:
-        from webapp import timer_thread
+        from webapp import outbox_thread, timer_thread
 
         timer_thread.start(app)
+        outbox_thread.start(app)
     return app
 
 
 def _register_blueprints(app: Flask) -> None:
     from webapp.admin import bp as admin_bp
     from webapp.api import bp as api_bp
+    from webapp.applications import bp as applications_bp
     from webapp.auth import bp as auth_bp
     from webapp.cases import bp as cases_bp
+    from webapp.dashboard import bp as dashboard_bp
+    from webapp.forwarding import bp as forwarding_bp
     from webapp.health import bp as health_bp
     from webapp.home import bp as home_bp
+    from webapp.portal import bp as portal_bp
+    from webapp.queues import bp as queues_bp
 
-    for bp in (health_bp, auth_bp, home_bp, cases_bp, admin_bp, api_bp):
+    for bp in (health_bp, auth_bp, home_bp, cases_bp, admin_bp, api_bp, forwarding_bp,
+               queues_bp, dashboard_bp, applications_bp, portal_bp):
         app.register_blueprint(bp)
 
 

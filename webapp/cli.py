@@ -8,7 +8,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from models.api_token import ApiToken
-from webapp import accounts, org, seed
+from webapp import accounts, org, seed, seed_applications, seed_forwarding
 from webapp.extensions import db
 from workflows import registry
 
@@ -27,10 +27,13 @@ def seed_demo() -> None:
         _fail("seed-demo only runs in a demo environment: set MADOGUCHI_DEMO=1.")
     counts = seed.seed_org()
     users = seed.seed_demo_users()
+    types = seed_forwarding.seed_catalogue()
+    procedures = seed_applications.seed_catalogue()
     deployed = registry.deploy_builtin()
     db.session.commit()
     click.echo(f"offices +{counts['offices']}, departments +{counts['departments']}, "
-               f"users +{len(users)}, processes +{sum(d.created for d in deployed)}")
+               f"users +{len(users)}, processes +{sum(d.created for d in deployed)}, "
+               f"document types +{types}, procedures +{procedures}")
 
 
 @click.command("seed-org")
@@ -98,8 +101,9 @@ def users_create(username, display_name, office_code, roles, dept_codes, passwor
 
 
 def init_app(app: Flask) -> None:
-    from webapp import cli_workflows
+    from webapp import cli_applications, cli_workflows
 
     for command in (seed_demo, seed_org, tokens_cli, users_cli):
         app.cli.add_command(command)
     cli_workflows.init_app(app)
+    cli_applications.init_app(app)

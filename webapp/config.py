@@ -45,6 +45,18 @@ def load_config(overrides: dict | None = None) -> dict:
         "SCHEMA_CHECK": True,
         "TIMER_THREAD": _truthy(env.get("MADOGUCHI_TIMER_THREAD")),
         "PREFERRED_URL_SCHEME": env.get("PREFERRED_URL_SCHEME", "http"),
+        # Online applications: e-mail through the outbox (SMTP only when MAIL_SERVER is set),
+        # links in e-mails, and the applicant portal's sign-in limits.
+        "MAIL_SERVER": env.get("MAIL_SERVER", ""),
+        "MAIL_PORT": int(env.get("MAIL_PORT") or 25),
+        "MAIL_USERNAME": env.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": env.get("MAIL_PASSWORD", ""),
+        "MAIL_USE_TLS": _truthy(env.get("MAIL_USE_TLS")),
+        "MAIL_FROM": env.get("MAIL_FROM", "no-reply@madoguchi.invalid"),
+        "MAIL_TIMEOUT": 20,
+        "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
+        "MAIL_SIGNATURE": env.get("MAIL_SIGNATURE", ""),
+        "APPLICATION_NUMBER_KEY": env.get("APPLICATION_NUMBER_KEY", ""),
     }
     cfg.update(overrides or {})
     _check(cfg)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import Flask, request, url_for
@@ -14,14 +15,43 @@ class NavItem:
     endpoint: str
     label: object
     roles: tuple[str, ...] = ()  # empty: every signed-in user
+    count: Callable[[], object] | None = None  # shown beside the label (e.g. queue length)
 
+
+def _queue_count(queue: str) -> Callable[[], object]:
+    def count():
+        from webapp.queues import nav_count
+
+        return nav_count(queue)
+
+    return count
+
+
+QUEUE_ROLES = ("branch_clerk", "ward_clerk", "supervisor")
 
 NAV = [
     NavItem("home.index", _l("Home")),
+    NavItem("queues.mine", _l("My tasks"), QUEUE_ROLES, _queue_count("mine")),
+    NavItem("queues.team", _l("Team tasks"), QUEUE_ROLES, _queue_count("team")),
+    NavItem("queues.all", _l("All tasks"), ("supervisor",), _queue_count("all")),
+    NavItem("dashboard.index", _l("Dashboard"), ("supervisor",)),
     NavItem("admin.users", _l("Users"), ("admin",)),
     NavItem("admin.offices", _l("Organisation"), ("admin",)),
     NavItem("admin.tokens", _l("API tokens"), ("admin",)),
     NavItem("admin.audit", _l("Audit log"), ("admin", "supervisor")),
+    NavItem("forwarding.counter", _l("Counter"), ("branch_clerk",)),
+    NavItem("forwarding.dispatch", _l("Internal mail"), ("branch_clerk",)),
+    NavItem("forwarding.filing", _l("Filing"), ("branch_clerk",)),
+    NavItem("forwarding.receive", _l("Receive mail"), ("ward_clerk",)),
+    NavItem("forwarding.returns", _l("Return receipts"), ("ward_clerk",)),
+    NavItem("forwarding.missing", _l("Missing documents"), ("supervisor",)),
+    NavItem("forwarding.bag_list", _l("Bags"), ("supervisor",)),
+    NavItem("forwarding.ledger", _l("Forwarding ledger"),
+            ("branch_clerk", "ward_clerk", "supervisor")),
+    NavItem("forwarding.admin_types", _l("Forwardable documents"), ("admin",)),
+    NavItem("applications.index", _l("Online applications"), ("ward_clerk", "supervisor", "admin")),
+    NavItem("applications.admin_procedures", _l("Procedures"), ("admin",)),
+    NavItem("applications.admin_outbox", _l("Outbox"), ("admin",)),
 ]
 
 
@@ -36,7 +66,8 @@ def visible_items(app: Flask) -> list[dict]:
         if item.roles and not current_user.has_role(*item.roles):
             continue
         items.append({"endpoint": item.endpoint, "label": item.label,
-                      "url": url_for(item.endpoint)})
+                      "url": url_for(item.endpoint),
+                      "count": item.count() if item.count else None})
     return items
 
 

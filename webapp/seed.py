@@ -35,6 +35,7 @@ DEMO_USERS = [
     ("supervisor", "係長 真理", "KAWASAKI", ["*"], ["supervisor"]),
     ("designer", "設計 修", "KAWASAKI", [], ["designer"]),
     ("admin", "管理 者", "KAWASAKI", [], ["admin"]),
+    ("intake.portal", "電子申請システム連携", "KAWASAKI", [], ["integration"]),
 ]
 DEMO_PASSWORD = "demo"
 

@@ -7,4 +7,12 @@ from webapp.extensions import csrf
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 
-from webapp.api import cases, core, openapi_cases  # noqa: E402,F401
+from webapp.api import (  # noqa: E402,F401
+    applications,
+    cases,
+    core,
+    forwarding,
+    openapi_applications,
+    openapi_cases,
+    openapi_forwarding,
+)

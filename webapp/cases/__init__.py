@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("cases", __name__)
 
-from webapp.cases import case_pages, task_pages  # noqa: E402,F401
+from webapp.cases import case_pages, extras, task_pages  # noqa: E402,F401

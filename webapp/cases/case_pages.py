@@ -6,11 +6,11 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from webapp.cases import bp
+from webapp.cases import bp, extras
 from webapp.extensions import db
 from workflows import queries, supervision
 from workflows.failures import InvalidInput, OperationError
-from workflows.permissions import can_view_case, supervises
+from workflows.permissions import can_view_case
 
 
 def _load(number: str):
@@ -24,10 +24,7 @@ def _load(number: str):
 @login_required
 def case(number: str):
     case = _load(number)
-    return render_template(
-        "cases/case.html", case=case, open_items=queries.case_items(case, active=True),
-        done_items=queries.case_items(case, active=False), history=queries.case_history(case),
-        can_supervise=supervises(current_user, case.department_id))
+    return render_template("cases/case.html", case=case, **extras.case_context(case))
 
 
 def _act(number: str, operation, success: str):

@@ -1,0 +1,142 @@
+"""The attachment validation matrix: workbooks, hostile files and file-name rules (no DB)."""
+
+import io
+import time
+import zipfile
+
+import pytest
+
+from forms.application_forms import KAIGO_TORISAGE
+from tests.support.applications import duplicate_rows, with_content_type, workbook
+from workflows.applications import xlsx_check
+from workflows.applications.files import Upload, UploadRejected, check_upload, sanitise_filename
+
+RULE = KAIGO_TORISAGE.field("attachment").attachment
+VALUES = {"office_number": "1234567890"}
+
+
+def check(content: bytes, name: str = "kago(1234567890).xlsx", values=VALUES):
+    return check_upload("attachment", RULE, Upload(name, content), values)
+
+
+def rejected(content: bytes, name: str = "kago(1234567890).xlsx") -> str:
+    with pytest.raises(UploadRejected) as info:
+        check(content, name)
+    return str(info.value)
+
+
+def _sheet_zip(sheet_xml_chunks, *, extra=None) -> bytes:
+    """A workbook whose first sheet is replaced by the given XML (streamed)."""
+    source = zipfile.ZipFile(io.BytesIO(workbook()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            if info.filename == "xl/worksheets/sheet1.xml":
+                with target.open(info.filename, "w") as fh:
+                    for chunk in sheet_xml_chunks:
+                        fh.write(chunk)
+            else:
+                target.writestr(info, source.read(info))
+        for name, data in (extra or {}).items():
+            target.writestr(name, data)
+    return out.getvalue()
+
+
+def test_a_valid_workbook_passes_and_duplicate_claims_are_error_9554():
+    assert check(workbook()).findings == []
+    report = check(workbook(duplicate_rows()))
+    assert report.kind == "xlsx" and report.content_type.endswith("spreadsheetml.sheet")
+    [finding] = report.findings
+    assert finding["code"] == "9554" and finding["rows"] == [2, 4]  # 2023/05 == 202305
+    assert "9554" in xlsx_check.describe(finding) and "2、4" in xlsx_check.describe(finding)
+
+
+def test_rows_naming_another_office_and_sheets_without_claims_are_reported():
+    other = workbook([["9999999999", "202305", "141305", "0000000001", 1]])
+    assert [f["code"] for f in check(other).findings] == ["office_mismatch"]
+    no_table = workbook([["a", "b"]], header=["氏名", "金額"])
+    assert [f["code"] for f in check(no_table).findings] == ["no_header"]
+
+
+@pytest.mark.parametrize("name, message", [
+    ("kago(1234567890).csv", "Excel"),
+    ("kago1234567890.xlsx", "kago(1475600000).xlsx"),
+    ("請求.xlsx", "kago(1475600000).xlsx"),
+    ("kago(1234567891).xlsx", "1234567891"),
+])
+def test_wrong_or_mismatching_file_names_are_refused(name, message):
+    assert message in rejected(workbook(), name)
+
+
+def test_full_width_parentheses_and_xlsm_are_accepted():
+    assert check(workbook(), "kago（1234567890）.xlsx").filename == "kago（1234567890）.xlsx"
+    macro = with_content_type(workbook(), xlsx_check.XLSX_MAIN, xlsx_check.XLSM_MAIN)
+    assert check(macro, "kago(1234567890).xlsm").kind == "xlsm"
+    assert "macros" in rejected(macro)  # macro-enabled content under an .xlsx name
+
+
+def test_renamed_executables_and_other_files_are_refused_by_content():
+    assert "not an Excel workbook" in rejected(b"MZ\x90\x00" + b"\0" * 4000)
+    assert "password" in rejected(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 4000)
+    docx = with_content_type(workbook(), xlsx_check.XLSX_MAIN,
+                             b"application/vnd.openxmlformats-officedocument."
+                             b"wordprocessingml.document.main+xml")
+    assert "not an Excel workbook" in rejected(docx)
+    assert "damaged" in rejected(b"PK\x03\x04" + b"\0" * 100)
+
+
+def test_a_zip_bomb_is_refused_before_it_is_inflated():
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as bomb:
+        bomb.writestr("[Content_Types].xml", xlsx_check.XLSX_MAIN)
+        with bomb.open("xl/worksheets/sheet1.xml", "w") as fh:
+            for _ in range(64):
+                fh.write(b"\0" * (1024 * 1024))  # 64 MB of zeros, a few hundred KB zipped
+    started = time.perf_counter()
+    assert "zip bomb" in rejected(out.getvalue())
+    assert time.perf_counter() - started < 0.5
+
+
+def test_a_million_row_sheet_is_refused_with_a_row_message():
+    head = (b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.'
+            b'openxmlformats.org/spreadsheetml/2006/main"><dimension ref="A1:A1000000"/>'
+            b"<sheetData>")
+    rows = b"".join(b'<row r="%d"><c r="A%d"><v>1</v></c></row>' % (n, n)
+                    for n in range(1, 1001))
+    content = _sheet_zip([head, *([rows] * 1000), b"</sheetData></worksheet>"])
+    assert "more than 10000 rows" in rejected(content)
+    # Without a <dimension> the rows are counted while reading, and reading stops at the cap.
+    small = xlsx_check.Limits(max_rows=50)
+    head_no_dim = head.replace(b'<dimension ref="A1:A1000000"/>', b"")
+    with pytest.raises(xlsx_check.WorkbookRejected, match="more than 50 rows"):
+        xlsx_check.inspect_workbook(_sheet_zip([head_no_dim, rows, b"</sheetData></worksheet>"]),
+                                    "xlsx", limits=small)
+
+
+def test_parts_with_a_dtd_are_refused():
+    evil = _sheet_zip([b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]>'
+                       b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
+                       b'2006/main"><sheetData/></worksheet>'])
+    assert "not allowed" in rejected(evil)
+
+
+def test_images_and_pdfs_are_checked_by_content():
+    from forms.application_forms import JUMINHYO
+
+    rule = JUMINHYO.field("id_document").attachment
+    ok = check_upload("id_document", rule, Upload("card.png", b"\x89PNG\r\n\x1a\n" + b"0" * 10),
+                      {})
+    assert ok.kind == "png" and ok.content_type == "image/png"
+    with pytest.raises(UploadRejected, match="not PDF"):
+        check_upload("id_document", rule, Upload("card.pdf", b"MZ" + b"\0" * 10), {})
+    with pytest.raises(UploadRejected, match="larger than 10 MB"):
+        check_upload("id_document", rule, Upload("big.pdf", b"%PDF-" + b"0" * (11 << 20)), {})
+
+
+def test_file_names_are_sanitised():
+    assert sanitise_filename("C:\\Users\\x\\..\\kago(1).xlsx") == "kago(1).xlsx"
+    assert sanitise_filename("../../etc/passwd") == "passwd"
+    assert sanitise_filename('a<b>"c".pdf') == "a_b_c_.pdf"
+    assert sanitise_filename("") == "file"
+    long = sanitise_filename("あ" * 300 + ".xlsx")
+    assert len(long) == 100 and long.endswith(".xlsx")

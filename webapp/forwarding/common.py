@@ -1,0 +1,85 @@
+"""Helpers shared by the forwarding views: loading with access checks, PDFs, flashing errors."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from flask import abort, flash, send_file, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
+
+from models.bag import Bag
+from models.receipt import Receipt
+from reports.pdf import FontMissingError
+from webapp.errors import abort_with
+from webapp.extensions import db
+from workflows.failures import Forbidden, InvalidInput, OperationError
+from workflows.forwarding import access
+
+
+def load_receipt(receipt_id: int) -> Receipt:
+    """The receipt, or 404; 403 naming the office when the user may not see it."""
+    receipt = db.session.get(Receipt, receipt_id)
+    if receipt is None:
+        abort(404)
+    try:
+        access.check_view_receipt(current_user, receipt)
+    except Forbidden as exc:
+        abort_with(403, exc.message)
+    return receipt
+
+
+def load_bag(bag_id: int) -> Bag:
+    bag = db.session.get(Bag, bag_id)
+    if bag is None:
+        abort(404)
+    try:
+        access.check_view_bag(current_user, bag)
+    except Forbidden as exc:
+        abort_with(403, exc.message)
+    return bag
+
+
+def flash_failure(exc: OperationError, form=None) -> None:
+    """Roll back, then show the refusal: field errors on the form, the rest as a flash."""
+    db.session.rollback()
+    if isinstance(exc, InvalidInput):
+        unplaced = []
+        for name, messages in exc.errors.items():
+            if form is not None and name in form:
+                form[name].errors = list(form[name].errors) + list(messages)
+            else:
+                unplaced.extend(messages)
+        flash("　".join([exc.message, *unplaced]) if unplaced else exc.message, "error")
+    else:
+        flash(exc.message, "error")
+
+
+def pdf_response(render, filename: str):
+    """Send a freshly rendered PDF inline; a missing Japanese font is a clear 503."""
+    try:
+        data = render()
+    except FontMissingError as exc:
+        abort_with(503, str(exc))
+    return send_file(BytesIO(data), mimetype="application/pdf", download_name=filename,
+                     as_attachment=False, max_age=0)
+
+
+def case_url(receipt: Receipt) -> str:
+    """Where the receipt's QR code leads: the case page at the ward office."""
+    if receipt.case is None:
+        return url_for("forwarding.receipt", receipt_id=receipt.id, _external=True)
+    return url_for("cases.case", number=receipt.case.number, _external=True)
+
+
+def selected_ids(form: MultiDict, name: str = "receipt") -> list[int]:
+    return [int(v) for v in form.getlist(name) if v.isdigit()]
+
+
+def receipts_by_ids(ids: list[int]) -> list[Receipt]:
+    """The chosen receipts; the operation checks who may act on each."""
+    if not ids:
+        return []
+    return list(db.session.scalars(select(Receipt).where(Receipt.id.in_(ids))
+                                   .order_by(Receipt.id)))

@@ -1,0 +1,144 @@
+"""The e-mails an applicant receives, composed in their language and put in the outbox.
+
+Plain text only: whatever an applicant typed (even ``<script>``) is sent as text, never as
+markup. Links point at PUBLIC_BASE_URL, never at the Host header of a request.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from japan.wareki import format_datetime_ja
+from models.applicant import Applicant
+from models.application import Application
+from workflows.notifications import enqueue
+
+
+def portal_url(path: str) -> str:
+    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
+
+
+def _footer() -> list[str]:
+    signature = current_app.config.get("MAIL_SIGNATURE") or _("Online applications")
+    return ["", _("This address is for sending only; replies are not read."), "",
+            *signature.split("\\n")]
+
+
+def _send(kind: str, to_addr: str, name: str, subject: str, lines: list[str], *,
+          application: Application | None = None, applicant_id: int | None = None,
+          now: datetime) -> None:
+    body = "\n".join([_("Dear %(name)s,", name=name), "", *lines, *_footer()]) + "\n"
+    enqueue(kind, to_addr, subject, body, now=now, applicant_id=applicant_id,
+            application_id=application.id if application else None)
+
+
+def _when(value: datetime | None) -> str:
+    return format_datetime_ja(value) if value else "—"
+
+
+def registration(applicant: Applicant, verify_url: str, now: datetime) -> None:
+    with force_locale(applicant.locale or "ja"):
+        _send("registration", applicant.email, applicant.display_name,
+              _("Confirm your e-mail address"), [
+                  _("Thank you for registering. Open this link within 24 hours to confirm your "
+                    "e-mail address and finish the registration:"), "", verify_url, "",
+                  _("If you did not register, you can ignore this message.")],
+              applicant_id=applicant.id, now=now)
+
+
+def already_registered(applicant: Applicant, now: datetime) -> None:
+    """Someone tried to register an address that already has an account (tell its owner)."""
+    with force_locale(applicant.locale or "ja"):
+        _send("registration_exists", applicant.email, applicant.display_name,
+              _("Registration attempt with your e-mail address"), [
+                  _("Someone tried to register a new account with this e-mail address, which "
+                    "already has one. You can sign in with your password:"), "",
+                  portal_url("/portal/login"), "",
+                  _("If this was not you, no action is needed.")],
+              applicant_id=applicant.id, now=now)
+
+
+def login_notice(applicant: Applicant, now: datetime) -> None:
+    """The login notification of seed 000 (ログイン通知のお知らせ)."""
+    with force_locale(applicant.locale or "ja"):
+        _send("login", applicant.email, applicant.display_name, _("Sign-in notification"), [
+            _("We noticed a sign-in to the system."),
+            _("Signed in at: %(when)s", when=_when(now)), "",
+            _("If you did not sign in, please consider changing your password.")],
+            applicant_id=applicant.id, now=now)
+
+
+def notice_address(application: Application) -> str:
+    """Where notices about an application go: the form's 送信先 address, else the applicant's."""
+    from forms.application_fields import procedure_form
+
+    spec = procedure_form(application.procedure.form_key)
+    chosen = (application.fields or {}).get(spec.email_field) if spec and spec.email_field \
+        else None
+    return chosen or application.applicant_email
+
+
+def _locale(application: Application) -> str:
+    return application.applicant.locale if application.applicant else "ja"
+
+
+def _mypage(application: Application) -> str:
+    return portal_url(f"/portal/mypage/{application.number}")
+
+
+def _head(application: Application) -> list[str]:
+    return [_("Procedure: %(name)s", name=application.procedure.name),
+            _("Application number: %(number)s", number=application.number)]
+
+
+def application_notice(application: Application, kind: str, now: datetime, *,
+                       labels: list[str] | None = None) -> None:
+    """submitted, resubmitted, returned, reminder, accepted, rejected or withdrawn."""
+    with force_locale(_locale(application)):
+        subject, lines = _compose(application, kind, labels or [])
+        _send(kind, notice_address(application), application.applicant_name or "—",
+              f"{subject}（{_('Application number')} {application.number}）", lines,
+              application=application, applicant_id=application.applicant_id, now=now)
+
+
+def _compose(application: Application, kind: str, labels: list[str]) -> tuple[str, list[str]]:
+    head, link = _head(application), ["", _mypage(application)]
+    if kind in ("submitted", "resubmitted"):
+        subject = _("Your application was received") if kind == "submitted" else \
+            _("Your corrected application was received")
+        return subject, [_("We received your application."), "", *head,
+                         _("Received at: %(when)s", when=_when(application.updated_at)), "",
+                         _("You can follow its status on My page:"), *link]
+    current = application.current_round
+    due = _when(current.due_at) if current else "—"
+    if kind == "returned":
+        return _("Please correct your application"), [
+            _("Your application was returned for correction. Please correct the following "
+              "and resubmit it on My page by %(due)s.", due=due), "", *head, "",
+            _("Message from the ward office:"), current.message if current else "", "",
+            _("Items to correct: %(items)s", items="、".join(labels) or "—"), *link, "",
+            _("If it is not resubmitted by then, the application is treated as withdrawn.")]
+    if kind == "reminder":
+        return _("Reminder: your application awaits correction"), [
+            _("Your application is still waiting for your correction. The deadline is %(due)s; "
+              "after it the application is treated as withdrawn.", due=due), "", *head, *link]
+    if kind == "accepted":
+        return _("Your application was accepted"), [
+            _("Your application was accepted."), "", *head, "",
+            *([_("Message from the ward office:"), application.decision_message]
+              if application.decision_message else []), *link]
+    if kind == "rejected":
+        return _("Your application was rejected"), [
+            _("We regret to inform you that your application was rejected."), "", *head, "",
+            _("Reason:"), application.decision_message, *link]
+    if kind == "withdrawn":
+        reason = _("No correction arrived by the deadline (%(due)s), so the application is "
+                   "treated as withdrawn.", due=due) if application.case and \
+            (application.case.data or {}).get("withdrawn_reason") == "expired" else \
+            _("You withdrew the application.")
+        return _("Your application was withdrawn"), [reason, "", *head, *link]
+    raise ValueError(f"unknown notice {kind}")

@@ -1,0 +1,69 @@
+"""申込番号: 8-digit application numbers, unique and not guessable in sequence.
+
+A gap-free counter (``models.counter``, one UPDATE … RETURNING, safe under concurrency) gives
+the n-th submission; a keyed Feistel permutation maps n to an 8-digit number. Feistel networks
+are bijections, so distinct counter values always give distinct numbers (no retry loop in the
+normal case); the key (HMAC-SHA256 of SECRET_KEY, or APPLICATION_NUMBER_KEY when set) makes the
+order unpredictable: 21443380 says nothing about the number before or after it. The network
+works on 0 … 99,999,999 (two halves of 10^4) and "cycle-walks" until the value falls in the 9 ×
+10^7 numbers without a leading zero, which keeps it a bijection on that range.
+
+Changing the key later would restart the sequence with another permutation; the unique
+constraint and the existence check in ``next_number`` then skip any number already issued.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+from flask import current_app
+from sqlalchemy import select
+
+from models.application import Application
+from models.counter import next_value
+from webapp.extensions import db
+
+COUNTER = "application_number"
+HALF = 10**4
+LOW = 10**7  # the smallest 8-digit number
+SPAN = 9 * 10**7  # how many 8-digit numbers there are
+ROUNDS = 8
+
+
+def _key() -> bytes:
+    secret = current_app.config.get("APPLICATION_NUMBER_KEY") or current_app.config["SECRET_KEY"]
+    return hmac.new(str(secret).encode(), b"madoguchi application number",
+                    hashlib.sha256).digest()
+
+
+def _round(key: bytes, index: int, half: int) -> int:
+    digest = hmac.new(key, f"{index}:{half}".encode(), hashlib.sha256).digest()
+    return int.from_bytes(digest[:8], "big") % HALF
+
+
+def _feistel(value: int, key: bytes) -> int:
+    left, right = divmod(value, HALF)
+    for index in range(ROUNDS):
+        left, right = right, (left + _round(key, index, right)) % HALF
+    return left * HALF + right
+
+
+def permute(serial: int, key: bytes) -> int:
+    """The 8-digit number for serial 0 … 89,999,999 (a bijection for a fixed key)."""
+    if not 0 <= serial < SPAN:
+        raise ValueError("application numbers are exhausted")
+    value = _feistel(serial, key)
+    while value >= SPAN:  # cycle-walking: stays a permutation of 0 … SPAN-1
+        value = _feistel(value, key)
+    return value + LOW
+
+
+def next_number() -> str:
+    """Take the next application number inside the caller's transaction."""
+    key = _key()
+    while True:
+        number = str(permute(next_value(COUNTER) - 1, key))
+        taken = db.session.scalar(select(Application.id).where(Application.number == number))
+        if taken is None:
+            return number

@@ -25,8 +25,9 @@ class ReviewDecisionForm(FlaskForm):
         ("accept", _l("Accept")), ("reject", _l("Reject")),
         ("return", _l("Return for correction"))]),
         validators=[InputRequired(_l("Choose a decision."))])
+    # No Optional() here: it would stop the chain before validate_reason for an empty reason.
     reason = TextAreaField(_l("Reason / message"), validators=[
-        Optional(), Length(max=2000, message=_l("Enter at most %(max)d characters."))])
+        Length(max=2000, message=_l("Enter at most %(max)d characters."))])
 
     def validate_reason(self, field) -> None:
         from wtforms.validators import ValidationError

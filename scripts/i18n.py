@@ -56,11 +56,16 @@ def update() -> None:
         save(catalog, path)
 
 
+def _translated(string) -> bool:
+    """A plural entry (a tuple of forms) counts only when every form is filled in."""
+    return all(string) if isinstance(string, tuple) else bool(string)
+
+
 def check() -> int:
     template = extract()
     ja = load(po_path("ja"), "ja")
-    problems = [m.id for m in template if m.id and (m.id not in ja or not ja[m.id].string
-                                                    or ja[m.id].fuzzy)]
+    problems = [m.id for m in template if m.id and (m.id not in ja or ja[m.id].fuzzy
+                                                    or not _translated(ja[m.id].string))]
     for msgid in problems:
         print(f"untranslated in ja: {msgid!r}")
     return 1 if problems else 0
@@ -69,7 +74,7 @@ def check() -> int:
 def merge(fragment: Path) -> None:
     ja = load(po_path("ja"), "ja")
     for message in load(fragment, "ja"):
-        if not (message.id and message.string):
+        if not (message.id and _translated(message.string)):
             continue
         if message.id in ja:  # Catalog.add would keep an existing (possibly empty) string
             ja[message.id].string = message.string

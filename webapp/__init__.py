@@ -29,10 +29,12 @@ def create_app(config: dict | None = None) -> Flask:
     _register_blueprints(app)
     _register_cli(app)
     if app.config["TIMER_THREAD"]:
-        from webapp import outbox_thread, timer_thread
+        from webapp import background
+        from webapp.cli_applications import run_once
+        from workflows.timers import run_due
 
-        timer_thread.start(app)
-        outbox_thread.start(app)
+        background.start(app, "timers", run_due)
+        background.start(app, "outbox", run_once)
     return app
 
 

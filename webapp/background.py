@@ -1,9 +1,11 @@
-"""In-process outbox runner for `make run`: notices and e-mail every minute (like timers)."""
+"""In-process periodic jobs for `make run`: due timers and the e-mail outbox, every minute."""
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
+from datetime import datetime
 
 from flask import Flask
 
@@ -11,28 +13,27 @@ log = logging.getLogger(__name__)
 INTERVAL_SECONDS = 60
 
 
-def start(app: Flask) -> threading.Thread:
-    """Start a daemon thread running `outbox send` every minute in its own app context."""
+def start(app: Flask, name: str, job: Callable[[datetime], dict]) -> threading.Thread:
+    """Run job(now) every minute in a daemon thread, each run in its own app context."""
     stop = threading.Event()
 
     def loop() -> None:
         from models.base import utcnow
-        from webapp.cli_applications import run_once
         from webapp.extensions import db
 
         while not stop.wait(INTERVAL_SECONDS):
             with app.app_context():
                 try:
-                    counts = run_once(utcnow())
-                    if counts["applications"] or counts["sent"] or counts["failed"]:
-                        log.info("outbox: %s", counts)
+                    counts = job(utcnow())
+                    if any(counts.values()):
+                        log.info("%s: %s", name, counts)
                 except Exception:  # keep the thread alive; the next minute tries again
-                    log.exception("outbox run failed")
+                    log.exception("%s run failed", name)
                     db.session.rollback()
                 finally:
                     db.session.remove()
 
-    thread = threading.Thread(target=loop, name="madoguchi-outbox", daemon=True)
+    thread = threading.Thread(target=loop, name=f"madoguchi-{name}", daemon=True)
     thread.stop = stop  # type: ignore[attr-defined]
     thread.start()
     return thread

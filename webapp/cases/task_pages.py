@@ -87,17 +87,22 @@ def _jsonable(data: dict) -> dict:
     return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in data.items()}
 
 
-@bp.post("/tasks/<task_id>/claim")
-@login_required
-def claim(task_id: str):
+def _act(task_id: str, operation, success: str):
+    """Claim or release: one operation, one commit, the outcome as a flash message."""
     item = _load(task_id)
     try:
-        tasks.claim_task(item, current_user)
+        operation(item, current_user)
         db.session.commit()
-        flash(_("You claimed the task."), "success")
+        flash(success, "success")
     except OperationError as exc:
         db.session.rollback()
         flash(exc.message, "error")
+
+
+@bp.post("/tasks/<task_id>/claim")
+@login_required
+def claim(task_id: str):
+    _act(task_id, tasks.claim_task, _("You claimed the task."))
     return redirect(safe_next(request.form.get("next")) if request.form.get("next")
                     else url_for("cases.task", task_id=task_id))
 
@@ -105,14 +110,7 @@ def claim(task_id: str):
 @bp.post("/tasks/<task_id>/unclaim")
 @login_required
 def unclaim(task_id: str):
-    item = _load(task_id)
-    try:
-        tasks.unclaim_task(item, current_user)
-        db.session.commit()
-        flash(_("The task is back in the team queue."), "success")
-    except OperationError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
+    _act(task_id, tasks.unclaim_task, _("The task is back in the team queue."))
     return redirect(url_for("cases.task", task_id=task_id))
 
 

@@ -30,11 +30,9 @@ def create_app(config: dict | None = None) -> Flask:
     _register_cli(app)
     if app.config["TIMER_THREAD"]:
         from webapp import background
-        from webapp.cli_applications import run_once
-        from workflows.timers import run_due
+        from webapp.jobs import run_minute
 
-        background.start(app, "timers", run_due)
-        background.start(app, "outbox", run_once)
+        background.start(app, "minute-jobs", run_minute)
     return app
 
 

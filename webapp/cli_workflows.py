@@ -10,6 +10,7 @@ from flask.cli import AppGroup
 
 from models.base import utcnow
 from webapp.extensions import db
+from webapp.jobs import deliver_outbox, outbox_summary
 from workflows import registry, timers
 from workflows.failures import DeployRejected
 
@@ -49,7 +50,7 @@ def list_processes() -> None:
                    f"\t{v.name}")
 
 
-def _parse_now(value: str | None) -> datetime:
+def parse_now(value: str | None) -> datetime:
     if not value:
         return utcnow()
     try:
@@ -65,10 +66,11 @@ def _parse_now(value: str | None) -> datetime:
 @click.option("--now", "now_text", help="Pretend it is this time (ISO 8601 with zone).")
 @click.option("--limit", default=10_000, show_default=True, help="At most this many cases.")
 def run_due(now_text: str | None, limit: int) -> None:
-    """Advance the cases whose timers are due, one transaction per case."""
-    counts = timers.run_due(_parse_now(now_text), limit=limit)
+    """Advance the cases whose timers are due (one transaction per case), then send e-mail."""
+    now = parse_now(now_text)
+    counts = timers.run_due(now, limit=limit)
     click.echo(f"cases {counts['cases']}, timers {counts['timers']}, "
-               f"conflicts {counts['conflicts']}")
+               f"conflicts {counts['conflicts']}; " + outbox_summary(deliver_outbox(now)))
 
 
 def init_app(app) -> None:

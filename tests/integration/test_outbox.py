@@ -108,3 +108,17 @@ def test_the_cli_reconciles_then_delivers(app, session, smtp):
                                                 "2026-06-01T10:00:00+09:00"])
     assert result.exit_code == 0, result.output
     assert "applications 0, sent 1" in result.output
+
+
+def test_the_timer_runner_retries_a_failed_send(app, session, smtp):
+    notifications.enqueue("login", "a@example.jp", "件名", "本文", now=T0)
+    session.commit()
+    smtp.fail_with = ConnectionRefusedError("connection refused")
+    notifications.deliver_due(T0)
+    smtp.fail_with = None
+    later = (T0 + timedelta(minutes=2)).isoformat()
+    result = app.test_cli_runner().invoke(args=["timers", "run-due", "--now", later])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("cases 0") and "sent 1" in result.output
+    session.expire_all()
+    assert outbox()[0].status == "sent" and len(smtp.sent) == 1

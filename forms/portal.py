@@ -60,3 +60,30 @@ class PortalLoginForm(FlaskForm):
 
 class ResendForm(FlaskForm):
     email = _email_field(_l("E-mail address"))
+
+
+def _new_password_fields():
+    password = PasswordField(_l("New password"), validators=[
+        DataRequired(_l("Enter your password.")), _password],
+        render_kw={"autocomplete": "new-password"})
+    again = PasswordField(_l("New password (again)"), validators=[
+        DataRequired(_l("Enter your password.")),
+        EqualTo("password", _l("The two passwords do not match."))],
+        render_kw={"autocomplete": "new-password"})
+    return password, again
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = _email_field(_l("User ID (e-mail address)"))
+
+
+class ResetPasswordForm(FlaskForm):
+    password, password_confirm = _new_password_fields()
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[
+        DataRequired(_l("Enter your current password.")),
+        Length(max=200, message=_l("Password must be at most %(max)d characters."))],
+        render_kw={"autocomplete": "current-password"})
+    password, password_confirm = _new_password_fields()

@@ -113,4 +113,4 @@ def _error(exc: HTTPException):
                            title=titles.get(code, _("An error occurred."))), code
 
 
-from webapp.portal import apply, auth, catalogue, mypage  # noqa: E402,F401
+from webapp.portal import apply, auth, catalogue, mypage, password  # noqa: E402,F401

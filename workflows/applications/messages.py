@@ -72,6 +72,28 @@ def login_notice(applicant: Applicant, now: datetime) -> None:
             applicant_id=applicant.id, now=now)
 
 
+def password_reset(applicant: Applicant, url: str, now: datetime) -> None:
+    with force_locale(applicant.locale or "ja"):
+        _send("password_reset", applicant.email, applicant.display_name,
+              _("Set a new password"), [
+                  _("We received a request to set a new password for your account. Open this "
+                    "link within one hour to choose a new password:"), "", url, "",
+                  _("The link works once. If you did not ask for it, you can ignore this "
+                    "message; your password stays as it is.")],
+              applicant_id=applicant.id, now=now)
+
+
+def password_changed(applicant: Applicant, now: datetime) -> None:
+    with force_locale(applicant.locale or "ja"):
+        _send("password_changed", applicant.email, applicant.display_name,
+              _("Your password was changed"), [
+                  _("The password of your account was changed at %(when)s. Every other "
+                    "signed-in session was signed out.", when=_when(now)), "",
+                  _("If you did not change it, set a new password at once from the sign-in "
+                    "page and contact the ward office.")],
+              applicant_id=applicant.id, now=now)
+
+
 def notice_address(application: Application) -> str:
     """Where notices about an application go: the form's 送信先 address, else the applicant's."""
     from forms.application_fields import procedure_form

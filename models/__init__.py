@@ -14,6 +14,7 @@ from models import (  # noqa: F401
     idempotency,
     office,
     outbox,
+    postal,
     procedure,
     process,
     receipt,

@@ -47,10 +47,11 @@ def _register_blueprints(app: Flask) -> None:
     from webapp.health import bp as health_bp
     from webapp.home import bp as home_bp
     from webapp.portal import bp as portal_bp
+    from webapp.postal import bp as postal_bp
     from webapp.queues import bp as queues_bp
 
     for bp in (health_bp, auth_bp, home_bp, cases_bp, admin_bp, api_bp, forwarding_bp,
-               queues_bp, dashboard_bp, applications_bp, portal_bp):
+               queues_bp, dashboard_bp, applications_bp, portal_bp, postal_bp):
         app.register_blueprint(bp)
 
 

@@ -52,6 +52,8 @@ NAV = [
     NavItem("applications.index", _l("Online applications"), ("ward_clerk", "supervisor", "admin")),
     NavItem("applications.admin_procedures", _l("Procedures"), ("admin",)),
     NavItem("applications.admin_outbox", _l("Outbox"), ("admin",)),
+    NavItem("postal.index", _l("Postal applications"), ("ward_clerk", "supervisor", "admin")),
+    NavItem("postal.registers", _l("Postal registers"), ("ward_clerk", "supervisor", "admin")),
 ]
 
 

@@ -72,4 +72,7 @@ def seed_demo_users() -> list[str]:
         accounts.create_user(None, username=username, display_name=name, password=DEMO_PASSWORD,
                              office=offices[office], departments=chosen, roles=roles)
         made.append(username)
+    from webapp import seed_postal  # the postal catalogue needs the departments above
+
+    seed_postal.seed_demo(DEMO_PASSWORD)
     return made

@@ -15,4 +15,5 @@ from webapp.api import (  # noqa: E402,F401
     openapi_applications,
     openapi_cases,
     openapi_forwarding,
+    postal,
 )

@@ -1,0 +1,24 @@
+"""The postal application's page and letters on the generic task and case pages."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from models.case import Case
+from workflows.postal.steps import PROCESS_ID
+from workflows.worklist.documents import CaseDocument, register_document_provider
+
+
+@register_document_provider
+def postal_documents(case: Case) -> list[CaseDocument]:
+    if case.process_id != PROCESS_ID:
+        return []
+    number = {"number": case.number}
+    docs = [CaseDocument(_l("Postal application page (review, letters)"), "postal.case",
+                         number, "page")]
+    if int((case.data or {}).get("correction_round") or 0):
+        docs.append(CaseDocument(_l("Correction request letter (PDF)"), "postal.letter_pdf",
+                                 {**number, "kind": "correction"}))
+        docs.append(CaseDocument(_l("Reminder letter (PDF)"), "postal.letter_pdf",
+                                 {**number, "kind": "reminder"}))
+    return docs

@@ -1,41 +1,54 @@
 """Intake API under gunicorn (2 workers): sustained applications/s and latency (issue 5).
 
 For each backend (a migrated SQLite file, then a throw-away PostgreSQL started with
-tests/support/pgserver.PgServer) the benchmark starts gunicorn with 2 sync workers on a free
-127.0.0.1 port and drives ``POST /api/v1/applications`` from a thread pool of http.client
-connections for BENCH_SECONDS (default 60) per workload: 粗大ごみ収集申込 (fields only) and
-介護給付費の取下げ (fields + a distinct Excel workbook each time, checked with openpyxl).
-Every request carries its own Idempotency-Key and must answer 201.
+tests/support/pgserver.PgServer) the benchmark starts gunicorn with 2 workers on a free
+127.0.0.1 port and drives ``POST /api/v1/applications`` for BENCH_SECONDS (default 60) per
+workload: 粗大ごみ収集申込 (fields only) and 介護給付費の取下げ (fields + a distinct Excel workbook
+each time, checked with openpyxl). Every request carries its own Idempotency-Key and must
+answer 201; anything else is counted (and printed) as an error, as is every "database is
+locked" in the server log.
 
-Run: ``python -m bench bench_intake`` (or ``make bench``). The load generator shares the two
-cores with the server, as the issue asks.
+Baseline, measured in the same run: ``GET /api/v1/me`` (the cheapest authenticated request:
+HTTP, Flask and the token check) for 5 s right before and right after each workload; the
+ratio says how much of the stack's ceiling the intake reaches.
+
+The load generator (bench/http_load.py: raw keep-alive sockets in BENCH_CLIENTS threads)
+shares the two cores with the server, as the issue asks; its own CPU is reported.
+
+Run: ``python -m bench bench_intake`` (or ``make bench``). BENCH_WORKER (gthread | sync) and
+BENCH_THREADS choose the gunicorn worker class and threads per worker.
 """
 
 from __future__ import annotations
 
 import base64
-import contextlib
-import http.client
 import io
 import json
 import os
-import socket
-import subprocess
-import sys
 import tempfile
-import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from bench.common import Row, print_table
+from bench.http_load import (
+    LoadResult,
+    Server,
+    drive,
+    gunicorn,
+    request_bytes,
+    tree_cpu_seconds,
+)
 from bench.support import ROOT, bench_config
 
 SECONDS = float(os.environ.get("BENCH_SECONDS", "60"))
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "6"))
+WORKER = os.environ.get("BENCH_WORKER", "gthread")
+THREADS = int(os.environ.get("BENCH_THREADS", "2"))
+BASELINE_SECONDS = 5.0
 TARGET = 200.0
-HOST = "127.0.0.1"
 
 
 def _prepare(url: str) -> str:
@@ -52,7 +65,8 @@ def _prepare(url: str) -> str:
         upgrade()
         seed.seed_org()
         seed_applications.seed_catalogue()
-        registry.deploy_builtin()
+        registry.deploy(next(files for files in registry.builtin_files()
+                             if "online_application.bpmn" in files), None)
         office = db.session.query(Office).filter_by(code="KAWASAKI").one()
         user = accounts.create_user(None, username="intake.bench", display_name="bench",
                                     password="bench-password", office=office, departments=[],
@@ -61,37 +75,6 @@ def _prepare(url: str) -> str:
         db.session.commit()
         db.engine.dispose()
     return raw
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
-@contextlib.contextmanager
-def _gunicorn(url: str, files: Path) -> Iterator[int]:
-    port = _free_port()
-    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench-secret",
-           "ATTACHMENT_DIR": str(files), "MADOGUCHI_DEMO": "", "MADOGUCHI_TIMER_THREAD": ""}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"{HOST}:{port}",
-         "--log-level", "warning", "wsgi:app"], cwd=ROOT, env=env)
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            with contextlib.suppress(OSError):
-                connection = http.client.HTTPConnection(HOST, port, timeout=2)
-                connection.request("GET", "/healthz")
-                if connection.getresponse().status == 200:
-                    break
-            time.sleep(0.2)
-        else:
-            raise RuntimeError("gunicorn did not start")
-        yield port
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 def _workbooks(count: int) -> list[str]:
@@ -111,86 +94,106 @@ def _workbooks(count: int) -> list[str]:
     return out
 
 
-def _bodies(workload: str) -> Iterator[bytes]:
+def _bodies(workload: str) -> list[bytes]:
     if workload == "SODAI_GOMI":
         fields = {"family_name": "川崎", "given_name": "太郎", "address": "川崎区宮本町1番地",
                   "phone": "0442002077", "email": "taro@example.jp",
                   "email_confirm": "taro@example.jp", "items": "たんす×1", "item_count": 1,
                   "preferred_date": "2026-06-20"}
-        body = json.dumps({"procedure_code": workload, "fields": fields,
-                           "applicant": {"name": "川崎 太郎", "email": "taro@example.jp"}})
-        while True:
-            yield body.encode()
-    books = _workbooks(50)
+        return [json.dumps({"procedure_code": workload, "fields": fields,
+                            "applicant": {"name": "川崎 太郎", "email": "taro@example.jp"}
+                            }).encode()]
     fields = {"corporation_name": "川崎介護株式会社", "office_name": "川崎介護事業所",
               "office_number": "1234567890", "email": "office@example.jp",
               "email_confirm": "office@example.jp", "phone": "044-200-2077",
               "contact_family_name": "川崎", "contact_given_name": "花子"}
-    n = 0
-    while True:
-        n += 1
-        yield json.dumps({"procedure_code": workload, "fields": fields,
-                          "applicant": {"name": "川崎介護株式会社", "email": "o@example.jp"},
-                          "attachments": [{"field": "attachment",
-                                           "filename": "kago(1234567890).xlsx",
-                                           "content_base64": books[n % len(books)]}]}).encode()
+    return [json.dumps({"procedure_code": workload, "fields": fields,
+                        "applicant": {"name": "川崎介護株式会社", "email": "o@example.jp"},
+                        "attachments": [{"field": "attachment",
+                                         "filename": "kago(1234567890).xlsx",
+                                         "content_base64": book}]}).encode()
+            for book in _workbooks(50)]
 
 
-def _drive(port: int, token: str, workload: str, seconds: float) -> dict:
-    latencies: list[float] = []
-    failures: list[int] = []
-    lock = threading.Lock()
+def _posts(token: str, workload: str) -> Callable[[], bytes]:
+    """Requests with a fresh Idempotency-Key each (thread-safe: next() on a generator is not)."""
     bodies = _bodies(workload)
-    stop_at = time.monotonic() + seconds
+    counter = iter(range(10**9))
 
-    def client() -> None:
-        while time.monotonic() < stop_at:
-            with lock:
-                body = next(bodies)
-            headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json",
-                       "Idempotency-Key": uuid.uuid4().hex, "Connection": "close"}
-            started = time.perf_counter()
-            connection = http.client.HTTPConnection(HOST, port, timeout=30)
-            try:
-                connection.request("POST", "/api/v1/applications", body=body, headers=headers)
-                response = connection.getresponse()
-                response.read()
-                status = response.status
-            except OSError:
-                status = 0
-            finally:
-                connection.close()
-            elapsed = time.perf_counter() - started
-            with lock:
-                (latencies.append(elapsed) if status == 201 else failures.append(status))
+    def make() -> bytes:
+        n = next(counter)
+        return request_bytes("POST", "/api/v1/applications", {
+            "Authorization": f"Bearer {token}", "Content-Type": "application/json",
+            "Idempotency-Key": f"{uuid.uuid4().hex}"}, bodies[n % len(bodies)])
 
-    threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
-    begun = time.monotonic()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    wall = time.monotonic() - begun
-    ordered = sorted(latencies) or [0.0]
-    return {"rate": len(latencies) / wall, "count": len(latencies), "errors": len(failures),
-            "p50": ordered[len(ordered) // 2] * 1000,
-            "p95": ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))] * 1000}
+    return make
 
 
-def _scenario(backend: str, url: str, rows: list[Row]) -> None:
+def _me(token: str) -> Callable[[], bytes]:
+    data = request_bytes("GET", "/api/v1/me", {"Authorization": f"Bearer {token}"})
+    return lambda: data
+
+
+def _rows(backend: str, label: str, result: LoadResult, base: list[LoadResult],
+          locked: int, cpu: dict[str, float]) -> Iterator[Row]:
+    base_rate = sum(b.rate for b in base) / len(base)
+    count = max(len(result.latencies), 1)
+    per_request = {k: 1000 * v / count for k, v in cpu.items()}
+    errors = sum(result.errors.values())
+    note = f"{backend}, {label}"
+    detail = f"{len(result.latencies)} in {result.seconds:.0f} s, {errors} errors" + (
+        f" {dict(result.errors)}" if errors else "") + f", {locked} 'database is locked'"
+    yield Row("applications/s", result.rate, "/s", f"≥ {TARGET:.0f}/s",
+              result.rate >= TARGET and not errors and not locked, f"{note}, {detail}")
+    yield Row("latency p50", result.percentile_ms(0.5), "ms", note=note)
+    yield Row("latency p95", result.percentile_ms(0.95), "ms", note=note)
+    yield Row("baseline GET /api/v1/me", base_rate, "/s",
+              note=f"{backend}, same server, 2 × {BASELINE_SECONDS:.0f} s around the workload, "
+                   f"p50 {sum(b.percentile_ms(0.5) for b in base) / len(base):.1f} ms")
+    yield Row("applications/s ÷ baseline", result.rate / base_rate, "×", note=note)
+    yield Row("load generator CPU", 100 * result.cpu_share, "% of a core", note=note)
+    yield Row("CPU per application", sum(per_request.values()), "ms", note=f"{note}: " + ", ".join(
+        f"{k} {v:.1f} ms" for k, v in per_request.items()))
+    yield Row("2 idle cores ÷ CPU per application", 2000 / sum(per_request.values()), "/s",
+              f"≥ {TARGET:.0f}/s", 2000 / sum(per_request.values()) >= TARGET, note)
+
+
+def _locked(log: Path) -> int:
+    return log.read_text(errors="replace").count("database is locked")
+
+
+def _cpu(server: Server, db_pid: int | None) -> dict[str, float]:
+    out = {"gunicorn": tree_cpu_seconds(server.pid), "load generator": time.process_time()}
+    if db_pid is not None:
+        out["postgres"] = tree_cpu_seconds(db_pid)
+    return out
+
+
+def _scenario(backend: str, url: str, rows: list[Row], db_pid: int | None = None) -> None:
     token = _prepare(url)
-    with tempfile.TemporaryDirectory(prefix="madoguchi-bench-files-") as files, \
-            _gunicorn(url, Path(files)) as port:
-        _drive(port, token, "SODAI_GOMI", min(3.0, SECONDS))  # warm up both workers
-        for workload, label in (("SODAI_GOMI", "fields only"),
-                                ("KAIGO_TORISAGE", "fields + Excel workbook")):
-            result = _drive(port, token, workload, SECONDS)
-            note = f"{backend}, {label}, {result['count']} in {SECONDS:.0f} s, " \
-                   f"{result['errors']} errors"
-            rows.append(Row("applications/s", result["rate"], "/s", f"≥ {TARGET:.0f}/s",
-                            result["rate"] >= TARGET and not result["errors"], note))
-            rows.append(Row("latency p50", result["p50"], "ms", note=note))
-            rows.append(Row("latency p95", result["p95"], "ms", note=note))
+    args = ["--workers", "2", "--worker-class", WORKER, "--threads", str(THREADS),
+            "--keep-alive", "30", "--log-level", "warning"]
+    with tempfile.TemporaryDirectory(prefix="madoguchi-bench-files-") as files:
+        log = Path(files) / "gunicorn.log"
+        env = {"DATABASE_URL": url, "SECRET_KEY": "bench-secret", "ATTACHMENT_DIR": files,
+               "MADOGUCHI_DEMO": "", "MADOGUCHI_TIMER_THREAD": ""}
+        with gunicorn(env, args, ROOT, log) as server:
+            port = server.port
+            drive(port, _posts(token, "SODAI_GOMI"), min(3.0, SECONDS), CLIENTS, 201)  # warm-up
+            for workload, label in (("SODAI_GOMI", "fields only"),
+                                    ("KAIGO_TORISAGE", "fields + Excel workbook")):
+                posts = _posts(token, workload)
+                before = drive(port, _me(token), BASELINE_SECONDS, CLIENTS, 200)
+                locked, cpu = _locked(log), _cpu(server, db_pid)
+                result = drive(port, posts, SECONDS, CLIENTS, 201)
+                cpu = {k: v - cpu[k] for k, v in _cpu(server, db_pid).items()}
+                locked = _locked(log) - locked
+                after = drive(port, _me(token), BASELINE_SECONDS, CLIENTS, 200)
+                rows.extend(_rows(backend, label, result, [before, after], locked, cpu))
+        tracebacks = Counter(line for line in log.read_text(errors="replace").splitlines()
+                             if "Error" in line and not line.startswith(" "))
+        for line, count in tracebacks.most_common(5):
+            print(f"{backend} server log: {count} × {line}")
 
 
 def main() -> None:
@@ -201,10 +204,13 @@ def main() -> None:
 
     server = PgServer().start()
     try:
-        _scenario("PostgreSQL", server.create_database("madoguchi_bench_intake"), rows)
+        postmaster = int((server.datadir / "postmaster.pid").read_text().split()[0])
+        _scenario("PostgreSQL", server.create_database("madoguchi_bench_intake"), rows,
+                  postmaster)
     finally:
         server.stop()
-    print_table(f"Intake API, gunicorn 2 workers, {CLIENTS} client threads on loopback", rows)
+    print_table(f"Intake API, gunicorn 2 {WORKER} workers × {THREADS} threads, "
+                f"{CLIENTS} keep-alive clients on loopback", rows)
 
 
 if __name__ == "__main__":

@@ -44,21 +44,24 @@ def bare_engine_case() -> None:
 
 
 def ops_case(clerk, dept):
-    """The same six steps through the operations layer, one committed transaction per step."""
-    from models.work_item import WorkItem
+    """The same six steps through the operations layer, one committed transaction per step.
+
+    Like an API client: each step looks the work item up by the task id the previous step
+    returned, with the operations layer's one-statement loader (work item and case together).
+    """
     from webapp.extensions import db
-    from workflows import cases
+    from workflows import cases, loading
 
     def one_case() -> None:
-        case = cases.start_case("six_steps", {}, actor=clerk, department=dept, now=T0).case
+        outcome = cases.start_case("six_steps", {}, actor=clerk, department=dept, now=T0)
         db.session.commit()
-        while True:
-            item = db.session.query(WorkItem).filter(
-                WorkItem.case_id == case.id, WorkItem.status == "open").one_or_none()
-            if item is None:
-                break
-            cases.complete_task(item, {"note": ""}, actor=clerk, now=T0)
+        steps = 0
+        while outcome.new_task_ids:
+            item = loading.work_item_by_task_id(outcome.new_task_ids[0])
+            outcome = cases.complete_task(item, {"note": ""}, actor=clerk, now=T0)
             db.session.commit()
+            steps += 1
+        assert steps == 6 and outcome.case.status == "completed", (steps, outcome.case.status)
 
     return one_case
 

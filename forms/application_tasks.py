@@ -11,9 +11,6 @@ application can never fall out of step with its case.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -22,26 +19,16 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from forms.choices import choices
 from forms.registry import register
+from forms.screens import OnlyViaScreens
 
-_VIA_SCREENS: ContextVar[bool] = ContextVar("application_operation", default=False)
 _FIELD_ID = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 MESSAGE_MAX = 2000
 
 
-@contextmanager
-def via_application_screens() -> Iterator[None]:
-    """Mark task completions made by an application operation."""
-    token = _VIA_SCREENS.set(True)
-    try:
-        yield
-    finally:
-        _VIA_SCREENS.reset(token)
-
-
-def only_via_screens(form, field) -> None:
-    if not _VIA_SCREENS.get():
-        raise ValidationError(_l("Do this step on the application page (online applications), "
-                                 "not here: the applicant is notified from there."))
+only_via_screens = OnlyViaScreens("application_operation", _l(
+    "Do this step on the application page (online applications), not here: the "
+    "applicant is notified from there."))
+via_application_screens = only_via_screens.active
 
 
 def _field_ids(form, field) -> None:

@@ -9,9 +9,6 @@ that names the right screen, so the ledger can never fall out of step with the c
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -21,24 +18,12 @@ from wtforms.validators import InputRequired, Length, NumberRange, ValidationErr
 
 from forms.choices import choices
 from forms.registry import register
+from forms.screens import OnlyViaScreens
 
-_VIA_OPERATION: ContextVar[bool] = ContextVar("forwarding_operation", default=False)
-
-
-@contextmanager
-def via_operation() -> Iterator[None]:
-    """Mark task completions made by a forwarding operation."""
-    token = _VIA_OPERATION.set(True)
-    try:
-        yield
-    finally:
-        _VIA_OPERATION.reset(token)
-
-
-def only_via_screens(form, field) -> None:
-    if not _VIA_OPERATION.get():
-        raise ValidationError(_l("Do this step on the document forwarding screens (counter, "
-                                 "internal mail, receive, returns, filing), not here."))
+only_via_screens = OnlyViaScreens("forwarding_operation", _l(
+    "Do this step on the document forwarding screens (counter, internal mail, "
+    "receive, returns, filing), not here."))
+via_operation = only_via_screens.active
 
 
 def iso_datetime(form, field) -> None:

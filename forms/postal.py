@@ -8,10 +8,6 @@ message naming the right screen, so the registers never disagree with the case.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -27,9 +23,9 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from forms.application_fields import ProcedureForm, register_procedure_form
 from forms.choices import choices
 from forms.registry import register
+from forms.screens import OnlyViaScreens
 from models.postal import DISPATCH_METHOD_LABELS
 
-_VIA_SCREENS: ContextVar[bool] = ContextVar("postal_operation", default=False)
 MESSAGE_MAX = 2000
 
 # Procedures applied for on paper only: no online form fields.
@@ -37,20 +33,10 @@ POSTAL_PAPER = register_procedure_form(ProcedureForm(key="postal_paper", fields=
                                                      subject_fields=()))
 
 
-@contextmanager
-def via_postal_screens() -> Iterator[None]:
-    """Mark task completions made by a postal operation."""
-    token = _VIA_SCREENS.set(True)
-    try:
-        yield
-    finally:
-        _VIA_SCREENS.reset(token)
-
-
-def only_via_screens(form, field) -> None:
-    if not _VIA_SCREENS.get():
-        raise ValidationError(_l("Do this step on the postal application page (郵送申請), not "
-                                 "here: the registers are kept from there."))
+only_via_screens = OnlyViaScreens("postal_operation", _l(
+    "Do this step on the postal application page (郵送申請), not here: the registers "
+    "are kept from there."))
+via_postal_screens = only_via_screens.active
 
 
 def method_choices():

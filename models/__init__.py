@@ -23,5 +23,4 @@ from models import (  # noqa: F401
     timer,
     user,
     work_item,
-    worklist_indexes,
 )

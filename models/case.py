@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from japan.text import search_key
 from models.base import JsonType, Model, UTCDateTime, utcnow
 from models.office import Department, Office
 from models.process import ProcessVersion
@@ -35,6 +36,8 @@ class Case(Model):
     status: Mapped[str] = mapped_column(String(12), default="active")
     subject_name: Mapped[str] = mapped_column(String(120), default="")
     subject_key: Mapped[str] = mapped_column(String(120), default="")
+    # The name's reading (フリガナ) when one was given, kept as a search key (see _kana_key).
+    subject_kana: Mapped[str] = mapped_column(String(120), default="", server_default=text("''"))
     reference: Mapped[str | None] = mapped_column(String(40), index=True)
     data: Mapped[dict] = mapped_column(JsonType, default=dict)
     # The version's digest, so each step finds the cached parsed spec without a query.
@@ -57,6 +60,11 @@ class Case(Model):
 
     # Every UPDATE checks and bumps the version: a concurrent writer gets StaleDataError.
     __mapper_args__ = {"version_id_col": version}
+
+    @validates("subject_kana")
+    def _kana_key(self, _key: str, value: str | None) -> str:
+        """Store the reading as japan.text.search_key gives it (katakana, no spaces)."""
+        return search_key(value or "")[:120]
 
     @property
     def is_open(self) -> bool:

@@ -4,6 +4,7 @@ inline in pages and in PDFs; every bar carries its value as text for people and 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from html import escape
 
 BAR = "#0b5cad"
@@ -33,8 +34,18 @@ def bar_chart_svg(values: Sequence[tuple[str, int]], *, title: str, description:
 
     label_every: print every n-th x label (dates); links: an href per bar (or None);
     alert_from: bars at this index and later are drawn in the alert colour (e.g. the oldest
-    age buckets).
+    age buckets). The text depends on nothing but the arguments, so the last few charts are
+    kept: a dashboard reloaded with the same numbers gets its charts without drawing them.
     """
+    return _svg(tuple((str(label), int(v)) for label, v in values), str(title), str(description),
+                width, height, label_every, None if links is None else tuple(links),
+                alert_from, chart_id)
+
+
+@lru_cache(maxsize=32)
+def _svg(values: tuple[tuple[str, int], ...], title: str, description: str, width: int,
+         height: int, label_every: int, links: tuple[str | None, ...] | None,
+         alert_from: int | None, chart_id: str) -> str:
     left, right, top, bottom = 48, 12, 28, 40
     plot_w, plot_h = width - left - right, height - top - bottom
     # At least 4, so that the five grid lines fall on whole numbers.

@@ -6,6 +6,7 @@ because the ledger is an official record kept in Japanese.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 
@@ -41,6 +42,7 @@ _FIELDS = [
 # Rows go to Excel as tuples in this order (index look-ups are the cheapest per cell).
 COLUMNS = [Column(i, header, width=width, kind=kind)
            for i, (_key, header, width, kind) in enumerate(_FIELDS)]
+_IN_COLUMN_ORDER = operator.itemgetter(*(key for key, *_rest in _FIELDS))
 
 
 def remark(row: dict) -> str:
@@ -69,9 +71,7 @@ def present(rows: Iterable[dict]) -> Iterator[dict]:
 
 def as_tuples(rows: Iterable[dict]) -> Iterator[tuple]:
     """Presented rows as tuples in column order, for the Excel writer."""
-    keys = [key for key, *_rest in _FIELDS]
-    for row in present(rows):
-        yield tuple(row[key] for key in keys)
+    return map(_IN_COLUMN_ORDER, present(rows))
 
 
 def ledger_xlsx(rows: Iterable[dict], *, title: str, conditions: str) -> bytes:

@@ -7,20 +7,25 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from models.api_token import TOKEN_PREFIX, ApiToken, hash_token
+from models.api_token import LAST_USED_EVERY, LOOKUP, TOKEN_PREFIX, TOUCH, ApiToken, hash_token
 from models.audit import record
 from models.base import utcnow
+from models.loaded import build, persistent
 from models.office import Department, Office
-from models.user import User
+from models.user import User, UserRole
 from webapp.extensions import db
 
 _dummy_hashes: dict[str, str] = {}
+_USER_COLUMNS = [column.key for column in User.__table__.c]
 
 
 def _dummy_hash() -> str:
@@ -179,18 +184,44 @@ def revoke_token(actor: User | None, token: ApiToken) -> ApiToken:
     return token
 
 
-def user_for_token(raw: str) -> User | None:
-    """The active user behind a bearer token, or None for unknown/revoked tokens."""
+@dataclass(frozen=True)
+class TokenLogin:
+    user: User
+    touched: bool  # last_used_at was (probably) written: the caller commits
+
+
+def token_login(raw: str, now: datetime | None = None) -> TokenLogin | None:
+    """The active user behind a bearer token, or None for unknown/revoked tokens.
+
+    One query per request (token, user and roles together): a revoked token or a deactivated
+    user is refused from the very next request, in every worker process.
+    """
     if not raw.startswith(TOKEN_PREFIX):
         return None
-    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(raw)))
-    if token is None or token.revoked_at is not None or not token.user.active:
+    rows = db.session.connection().execute(LOOKUP, {"token_hash": hash_token(raw)}).all()
+    if not rows:
         return None
-    now = utcnow()
-    # Only write last_used_at occasionally: a write per API call would serialise SQLite.
-    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
-        token.last_used_at = now
-    return token.user
+    now = now or utcnow()
+    used = rows[0].token_used_at
+    touched = used is None or now - used >= LAST_USED_EVERY
+    if touched:  # a no-op when another worker has just written it
+        db.session.connection().execute(TOUCH, {"token_id": rows[0].token_id, "now": now,
+                                                "stale_before": now - LAST_USED_EVERY})
+    return TokenLogin(_attached_user(rows), touched)
+
+
+def _attached_user(rows) -> User:
+    """The token's user as a persistent object built from the lookup rows (no further query)."""
+    first = rows[0]._mapping
+    existing = db.session.identity_map.get(identity_key(User, first["id"]))
+    if existing is not None:
+        return existing
+    user = build(User, {name: first[name] for name in _USER_COLUMNS})
+    roles = [build(UserRole, {"user_id": user.id, "role": row.role}) for row in rows if row.role]
+    for role in roles:
+        make_transient_to_detached(role)
+    set_committed_value(user, "role_rows", roles)
+    return persistent(user)
 
 
 def list_users(*, q: str = "", office_id: int | None = None, role: str = "",

@@ -49,9 +49,13 @@ def _exists(workflow: SpiffWorkflowRun, task_id: object) -> bool:
         task_id in sub.tasks for sub in workflow.subprocesses.values())
 
 
-def find_loop(workflow: SpiffWorkflowRun) -> tuple[SpiffTask, SpiffTask] | None:
-    """Return (first instance, new instance) of a loop entry that can be compacted, if any."""
-    for task in workflow.get_tasks(state=_ACTIVE):
+def find_loop(workflow: SpiffWorkflowRun, active: list[SpiffTask] | None = None
+              ) -> tuple[SpiffTask, SpiffTask] | None:
+    """Return (first instance, new instance) of a loop entry that can be compacted, if any.
+
+    `active` is the workflow's READY and WAITING tasks in tree order, if already at hand.
+    """
+    for task in workflow.get_tasks(state=_ACTIVE) if active is None else active:
         if task.workflow is not workflow:
             continue  # loops inside subprocesses are left alone
         first = _first_completed_instance(task)

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, or_
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm.attributes import set_committed_value
 
 from japan.calendar import fiscal_year, to_jst
@@ -20,11 +21,12 @@ from models.user import User
 from models.work_item import ACTIVE_STATUSES, WorkItem
 from webapp.extensions import db
 from workflows import engine
+from workflows._sql import Prepared
 from workflows.errors import EngineError, TaskNotReadyError
 from workflows.failures import Conflict, stale_is_conflict
 from workflows.permissions import check_can_complete
 from workflows.registry import bundle_for_case, bundle_for_ref, require_latest
-from workflows.state import NOTHING, Snapshot, mark_error, save_run, snapshot
+from workflows.state import NOTHING, Snapshot, insert_case, mark_error, save_run, snapshot
 from workflows.taskforms import validate_task_data
 
 
@@ -48,22 +50,21 @@ def case_number(now: datetime) -> tuple[int, str]:
 def start_case(process_id: str, data: dict, *, actor: User | None, channel: str = "counter",
                office: Office | None = None, department: Department | None = None,
                procedure_code: str | None = None, subject_name: str = "",
-               reference: str | None = None, now: datetime | None = None) -> Outcome:
+               subject_kana: str = "", reference: str | None = None,
+               now: datetime | None = None) -> Outcome:
     """Start a case on the latest version of a process and create its first work items."""
     now = now or utcnow()
     version = require_latest(process_id)
     fy, number = case_number(now)
-    # Foreign keys by id: the unit of work then has no relationships to walk on insert.
-    case = Case(number=number, fiscal_year=fy, process_version_id=version.id,
-                process_sha256=version.sha256,
-                process_id=process_id, procedure_code=procedure_code, channel=channel,
-                office_id=office.id if office else None,
-                department_id=department.id if department else None,
-                subject_name=subject_name[:120], reference=reference, data=dict(data),
-                state={}, created_by_id=actor.id if actor else None, created_at=now,
-                updated_at=now)
-    db.session.add(case)
-    db.session.flush()
+    case = insert_case(number=number, fiscal_year=fy, process_version_id=version.id,
+                       process_sha256=version.sha256, process_id=process_id,
+                       procedure_code=procedure_code, channel=channel,
+                       office_id=office.id if office else None,
+                       department_id=department.id if department else None,
+                       subject_name=subject_name[:120], subject_kana=subject_kana,
+                       reference=reference, data=dict(data), state={},
+                       created_by_id=actor.id if actor else None, created_at=now,
+                       updated_at=now)
     record("case_started", "case", case.id, actor=actor, at=now,
            details={"number": number, "process": f"{process_id} {version.label}",
                     "channel": channel, "data": data})
@@ -103,26 +104,30 @@ def complete_task(item: WorkItem, data: dict, *, actor: User, expected_version: 
 def finish_completion(item: WorkItem, case: Case, run: engine.Run, clean: dict, before: dict,
                       actor: User, now: datetime, snap: Snapshot | None) -> Outcome:
     """Mark the item done, save the run, audit what changed (shared with retry)."""
-    mark_done(item, actor, now)
+    connection = db.session.connection()
+    mark_done(item, actor, now, connection)
     record("task_completed", "case", case.id, actor=actor, at=now, details={
         "number": case.number, "task": item.bpmn_id, "name": item.name,
         "work_item": item.id, "input": clean, "changed": data_changes(before, run.data)})
-    new_items = save_run(case, run, now, snap, item.engine_task_id)
+    new_items = save_run(case, run, now, snap, item.engine_task_id, connection=connection)
     db.session.flush()
     return Outcome(case, new_items)
 
 
 _ITEMS = WorkItem.__table__
-_MARK_DONE = (_ITEMS.update()
-              .where(_ITEMS.c.id == bindparam("item_id"), _ITEMS.c.status.in_(ACTIVE_STATUSES))
-              .values(status="completed", completed_at=bindparam("at"),
-                      completed_by_id=bindparam("by"), version=_ITEMS.c.version + 1))
+_MARK_DONE = Prepared(
+    _ITEMS.update()
+    .where(_ITEMS.c.id == bindparam("item_id"),
+           or_(*(_ITEMS.c.status == status for status in ACTIVE_STATUSES)))
+    .values(status="completed", completed_at=bindparam("at"), completed_by_id=bindparam("by"),
+            version=_ITEMS.c.version + 1))
 
 
-def mark_done(item: WorkItem, actor: User, now: datetime) -> None:
+def mark_done(item: WorkItem, actor: User, now: datetime,
+              connection: Connection | None = None) -> None:
     """Complete the work item with one conditional UPDATE: a second completion finds no row."""
-    result = db.session.connection().execute(
-        _MARK_DONE, {"item_id": item.id, "at": now, "by": actor.id})
+    result = _MARK_DONE.execute(connection or db.session.connection(),
+                                {"item_id": item.id, "at": now, "by": actor.id})
     if result.rowcount != 1:
         raise Conflict(_("This task has already been done."))
     for key, value in (("status", "completed"), ("completed_at", now),

@@ -59,6 +59,8 @@ from workflows._clock import current_time, frozen_clock, require_aware
 from workflows._compaction import compact, find_loop
 from workflows._serializer import workflow_from_dict, workflow_to_dict
 from workflows._timers import due_at, due_from, timer_value
+from workflows._tree import OPEN as _OPEN
+from workflows._tree import open_tasks
 from workflows.errors import RunUnusableError, StateError, StepError, TaskNotReadyError
 from workflows.formfields import FieldSpec
 from workflows.sandbox import SandboxScriptEngine
@@ -72,7 +74,7 @@ STATE_FORMAT = 1
 MAX_COMPACTIONS_PER_STEP = 5
 _DUE_KEY = "madoguchi_due_at"
 _ENGINE = SandboxScriptEngine()  # stateless: per-call state lives in the sandbox call
-_OPEN = TaskState.READY | TaskState.WAITING | TaskState.STARTED
+_ACTIVE = TaskState.READY | TaskState.WAITING
 T = TypeVar("T")
 
 
@@ -141,7 +143,9 @@ class Run:
     @property
     def is_completed(self) -> bool:
         """True when the case has ended (at an end event or by cancel())."""
-        return self._wf.is_completed()
+        if "completed" not in self._views:
+            self._views["completed"] = self._wf.is_completed()
+        return self._views["completed"]
 
     @property
     def tree_size(self) -> int:
@@ -156,13 +160,24 @@ class Run:
             self._views["data"] = self._collect_data()
         return dict(self._views["data"])
 
+    def _open_tasks(self) -> list[SpiffTask]:
+        # One walk of the tree per state of it, shared by data, ready tasks, timers, due dates
+        # and loop detection (each used to walk the whole tree on its own).
+        if "open" not in self._views:
+            self._views["open"] = open_tasks(self._wf)
+        return self._views["open"]
+
+    def _ready_manual(self) -> list[SpiffTask]:
+        return [t for t in self._open_tasks()
+                if t.state == TaskState.READY and t.task_spec.manual]
+
     def _collect_data(self) -> dict[str, Any]:
-        if self._wf.is_completed() and self._wf.last_task is not None:
+        if self.is_completed and self._wf.last_task is not None:
             source = dict(self._wf.last_task.data)
             source.update(self._wf.data)
             return copy.deepcopy(source)
         merged: dict[str, Any] = {}
-        for task in self._wf.get_tasks(state=_OPEN):
+        for task in self._open_tasks():
             merged.update(task.data)
         if not merged and self._wf.last_task is not None:
             merged = dict(self._wf.last_task.data)
@@ -180,8 +195,7 @@ class Run:
         """User (manual) tasks that are ready, with lane and form from the bundle."""
         self._check_usable()
         if "ready" not in self._views:
-            self._views["ready"] = [self._user_task_info(t) for t in
-                                    self._wf.get_tasks(state=TaskState.READY, manual=True)]
+            self._views["ready"] = [self._user_task_info(t) for t in self._ready_manual()]
         return list(self._views["ready"])
 
     def _user_task_info(self, task: SpiffTask) -> UserTaskInfo:
@@ -199,8 +213,8 @@ class Run:
         self._check_usable()
         if "timers" not in self._views:
             timers = []
-            for task in self._wf.get_tasks(state=TaskState.WAITING):
-                due = due_at(task)
+            for task in self._open_tasks():
+                due = due_at(task) if task.state == TaskState.WAITING else None
                 if due is not None:
                     timers.append(TimerInfo(_bpmn_id(task) or task.task_spec.name, due,
                                             str(task.id)))
@@ -288,6 +302,7 @@ class Run:
         """Cancel the case: every open task is cancelled and the case counts as completed."""
         self._check_usable()
         self._guarded(self._wf.cancel)
+        self._views.clear()
 
     def _ready_user_task(self, task_id: str) -> SpiffTask:
         try:
@@ -301,21 +316,28 @@ class Run:
         return task
 
     def _advance(self) -> None:
-        self._wf.do_engine_steps(will_complete_task=self._remember)
+        self._engine_steps()
         for _attempt in range(MAX_COMPACTIONS_PER_STEP):
-            loop = find_loop(self._wf)
+            loop = find_loop(self._wf, [t for t in self._open_tasks() if t.state & _ACTIVE])
             if loop is None:
                 break
             self._current = loop[1]
+            self._views.clear()
             self._visited |= compact(self._wf, *loop)
             self._rounds += 1
-            self._wf.do_engine_steps(will_complete_task=self._remember)
+            self._engine_steps()
         self._set_due_dates()
+
+    def _engine_steps(self) -> None:
+        self._wf.do_engine_steps(will_complete_task=self._remember)
+        self._views.clear()  # the tree changed; views read from here on describe the new one
 
     def _set_due_dates(self) -> None:
         # Fixed once when the task becomes ready (and saved with the state), so a later restore
-        # with another clock does not move the deadline.
-        for task in self._wf.get_tasks(state=TaskState.READY, manual=True):
+        # with another clock does not move the deadline. Only internal data changes here, so
+        # the scan of open tasks stays valid (the "ready" infos are built after this).
+        self._views.pop("ready", None)
+        for task in self._ready_manual():
             known = self.bundle.user_tasks.get(_bpmn_id(task) or "")
             if known and known.due_date and task._get_internal_data(_DUE_KEY) is None:
                 self._current = task
@@ -337,6 +359,7 @@ class Run:
                 return step()
         except Exception as exc:
             self._broken = True
+            self._views.clear()
             element = _element_of(exc, self._current)
             reason = getattr(exc, "message", None) or str(exc) or type(exc).__name__
             trace = "".join(traceback.format_exception(exc))[-8000:]
@@ -344,7 +367,6 @@ class Run:
                                        element=element or "?", reason=reason), trace) from exc
         finally:
             self._current = None
-            self._views.clear()  # anything read during the step describes a tree now gone
 
 
 def start(bundle: ProcessBundle, data: dict[str, Any], *, now: datetime) -> Run:

@@ -10,6 +10,7 @@ from models.office import Department, Office
 from models.user import User
 from models.work_item import ACTIVE_STATUSES, WorkItem
 from webapp.extensions import db
+from workflows import loading
 
 
 def case_by_ref(ref: str) -> Case | None:
@@ -20,7 +21,8 @@ def case_by_ref(ref: str) -> Case | None:
 
 
 def work_item_by_task_id(task_id: str) -> WorkItem | None:
-    return db.session.scalar(select(WorkItem).where(WorkItem.task_id == task_id))
+    """The work item with this task id and its case, read by one prebuilt statement."""
+    return loading.work_item_by_task_id(task_id)
 
 
 def case_items(case: Case, *, active: bool | None = None) -> list[WorkItem]:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import date, datetime, time
+from functools import lru_cache
 
 from sqlalchemy import select
 
 from japan.calendar import JST, add_business_days
 from models.case import Case
-from models.office import Department, Office
+from models.office import Office
 from webapp.extensions import db
 
 STAFF_ROLES = ("branch_clerk", "ward_clerk", "supervisor")
@@ -29,23 +30,25 @@ def ward_office_id() -> int | None:
     return db.session.scalar(select(Office.id).where(Office.kind == "ward").order_by(Office.id))
 
 
-def office_of_department(department_id: int) -> int:
-    """The office that holds a department (usually from the session, without a query)."""
-    return db.session.get(Department, department_id).office_id
-
-
 def route_for(case: Case, role: str) -> Route:
     """Branch clerks work at the case's branch; ward staff at the case's department."""
     if role == "branch_clerk":
         return Route(case.office_id, None)
+    if role == "supervisor" and (case.data or {}).get("supervisor_route") == "office":
+        return Route(case.office_id, None)  # case data asks for the case office's supervisor
     if role in ("ward_clerk", "supervisor"):
-        office_id = office_of_department(case.department_id) if case.department_id \
-            else ward_office_id()
+        # Through the case's relationship: loaded once per case object, not looked up per task.
+        office_id = case.department.office_id if case.department_id else ward_office_id()
         return Route(office_id, case.department_id)
     return Route(None, None)
 
 
 def default_due(now: datetime, business_days: int = DEFAULT_DUE_BUSINESS_DAYS) -> datetime:
     """Closing time on the n-th business day after now (weekends and holidays skipped)."""
-    day = add_business_days(now.astimezone(JST).date(), business_days)
-    return datetime.combine(day, CLOSING_TIME, tzinfo=JST)
+    return datetime.combine(_due_day(now.astimezone(JST).date(), business_days), CLOSING_TIME,
+                            tzinfo=JST)
+
+
+@lru_cache(maxsize=512)
+def _due_day(day: date, business_days: int) -> date:
+    return add_business_days(day, business_days)

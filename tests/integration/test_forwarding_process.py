@@ -8,8 +8,9 @@ from models.receipt import ReceiptLine
 from tests.support import forwarding as support
 from tests.support.forwarding import T0, dispatch, issue, item, open_tasks
 from workflows import cases, timers
-from workflows.failures import InvalidInput
+from workflows.failures import Forbidden, InvalidInput
 from workflows.forwarding import acknowledge, bags, cancel
+from workflows.permissions import can_view_case, check_can_claim, matches_item
 
 # Shared fixtures, found by pytest under these names.
 app_config, fw, fw_translations = support.app_config, support.fw, support.fw_translations
@@ -65,7 +66,7 @@ def test_happy_path_moves_every_line_through_the_ledger(fw, session):
         < line.filed_at
 
 
-def test_not_received_in_time_escalates_to_a_supervisor(fw, session):
+def test_not_received_in_time_escalates_to_the_branch_supervisor(fw, session):
     [receipt] = issue(fw, ("HK", 1)).receipts
     bag = dispatch(fw, [receipt], now=T0 + timedelta(hours=1))
     due = datetime(2026, 6, 4, 8, 15, tzinfo=UTC)
@@ -76,16 +77,43 @@ def test_not_received_in_time_escalates_to_a_supervisor(fw, session):
     assert open_tasks(case) == ["escalate_not_received", "receive"]
     escalation = item(case, "escalate_not_received")
     assert escalation.role == "supervisor"
-    assert escalation.department_id == fw["departments"]["HOKEN"].id
+    # The branch that took the documents in chases them: the task is offered to its
+    # supervisor; the department's supervisors and the other branch's cannot take it.
+    assert escalation.office_id == fw["offices"]["DAISHI"].id
+    assert escalation.department_id is None
+    people = fw["people"]
+    assert matches_item(people["sup_daishi"], escalation)
+    assert can_view_case(people["sup_daishi"], case)
+    check_can_claim(people["sup_daishi"], escalation)
+    assert escalation.id not in _team_queue_ids(people["sup"])
+    for who in ("sup", "sup_tajima", "daishi"):
+        with pytest.raises(Forbidden):
+            check_can_claim(people[who], escalation)
+        with pytest.raises(Forbidden):
+            cases.complete_task(escalation, {"note": "x"}, actor=people[who],
+                                now=due + timedelta(hours=1))
     # The department can still receive the late bag; the supervisor records the follow-up.
     _receive(fw, session, bag, now=due + timedelta(hours=1))
     cases.complete_task(escalation, {"note": "庁内便の遅配。翌日到着を確認"},
-                        actor=fw["people"]["sup"], now=due + timedelta(hours=2))
+                        actor=people["sup_daishi"], now=due + timedelta(hours=2))
     session.commit()
+    assert escalation.status == "completed"
+    assert escalation.completed_by_id == people["sup_daishi"].id
     _return(fw, session, receipt, now=due + timedelta(hours=3))
     _file(fw, session, receipt, now=due + timedelta(days=1))
     assert case.status == "completed"
     assert case.data["note"] == "庁内便の遅配。翌日到着を確認"
+
+
+def _team_queue_ids(user) -> set[int]:
+    """Ids of the open items in all of the user's team queues (the worklist's to-do lists)."""
+    from webapp.extensions import db
+    from workflows.worklist.filters import QueueFilter
+    from workflows.worklist.queues import page_statement
+    from workflows.worklist.teams import teams_of
+
+    return {i for team in teams_of(user) for i in db.session.scalars(page_statement(
+        user, "team", QueueFilter(), T0, team, 0, 1000))}
 
 
 def test_receipt_not_returned_in_time_sends_the_department_a_reminder(fw, session):
@@ -120,7 +148,11 @@ def test_missing_document_found_after_a_search(fw, session):
     assert (hk.status, ir.status, ir.missing) == ("received", "in_transit", True)
     case = receipt.case
     assert open_tasks(case) == ["resolve_missing"]
-    assert item(case, "resolve_missing").role == "supervisor"
+    decision = item(case, "resolve_missing")
+    # The department has the bag now: its supervisors search, not the branch's.
+    assert decision.role == "supervisor"
+    assert decision.department_id == fw["departments"]["HOKEN"].id
+    assert not matches_item(fw["people"]["sup_daishi"], decision)
     acknowledge.resolve_missing(fw["people"]["sup"], receipt, "found", "課内の別トレイにあった",
                                 now=T0 + timedelta(days=1))
     session.commit()

@@ -45,6 +45,10 @@ def fw(app, session, org, make_user):
         "sup": make_user("supervisor", roles=["supervisor"],
                          departments=list(org["departments"])),
         "sup_kourei": make_user("sup.kourei", roles=["supervisor"], departments=["KOUREI"]),
+        # Supervisors of the branches (係長 at 大師支所 / 田島支所): no departments.
+        "sup_daishi": make_user("sup.daishi", roles=["supervisor"], office="DAISHI",
+                                display_name="大師 係長"),
+        "sup_tajima": make_user("sup.tajima", roles=["supervisor"], office="TAJIMA"),
         "admin": make_user("admin", roles=["admin"]),
     }
     return {"people": people, "offices": org["offices"], "departments": org["departments"]}

@@ -1,6 +1,6 @@
 """Fixtures for the staff work UI tests: people, cases in queues, translations.
 
-Import into a test module: `from tests.support.staff_ui import app_config, staff,
+Import into a test module: `from tests.support.staff_ui import app_config, as_user, staff,
 ui_translations  # noqa: F401`.
 """
 
@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import login
 from tests.integration.runtime_support import T0, deploy
 
 TRANSLATIONS = Path(__file__).resolve().parents[2] / "webapp" / "translations"
@@ -45,14 +46,15 @@ class Staff:
         deploy("correction_loop.bpmn")
 
     def case(self, name: str = "川崎 太郎", *, department: str = "HOKEN", channel="counter",
-             days: int = 0, reference: str | None = None):
+             days: int = 0, reference: str | None = None, kana: str = ""):
         """A correction-loop case (its first task 審査 is open) started `days` after T0."""
         from workflows import cases
 
         case = cases.start_case("correction_loop", {}, actor=self.clerk,
                                 now=T0 + timedelta(days=days), channel=channel,
                                 department=self.org["departments"][department],
-                                subject_name=name, reference=reference).case
+                                subject_name=name, subject_kana=kana,
+                                reference=reference).case
         self.session.commit()
         return case
 
@@ -60,3 +62,14 @@ class Staff:
 @pytest.fixture
 def staff(app, org, make_user, session) -> Staff:
     return Staff(org, make_user, session)
+
+
+@pytest.fixture
+def as_user(staff, new_client):
+    """Factory: a new browser signed in as username (through the real form)."""
+    def signed_in(username):
+        client = new_client()
+        assert login(client, username).status_code == 302
+        return client
+
+    return signed_in

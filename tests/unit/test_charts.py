@@ -27,3 +27,13 @@ def test_chart_has_title_values_links_and_no_styles_or_scripts():
 def test_empty_chart_still_draws_its_axes():
     svg = bar_chart_svg([], title="なし")
     assert ElementTree.fromstring(svg).find("s:title", NS).text == "なし"
+
+
+def test_same_numbers_reuse_the_drawn_chart_and_new_numbers_redraw_it():
+    days = [("11/1", 5), ("11/2", 7)]
+    first = bar_chart_svg(days, title="処理件数", chart_id="t")
+    assert bar_chart_svg(list(days), title="処理件数", chart_id="t") is first  # kept
+    changed = bar_chart_svg([("11/1", 5), ("11/2", 8)], title="処理件数", chart_id="t")
+    assert changed != first and "11/2: 8" in changed and "11/2: 7" not in changed
+    english = bar_chart_svg(days, title="Completed", chart_id="t")
+    assert "Completed" in english and "処理件数" not in english

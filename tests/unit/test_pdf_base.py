@@ -152,3 +152,39 @@ def test_local_files_outside_report_folders_are_not_loaded() -> None:
     with pytest.raises(ValueError):
         fetcher.fetch("http://example.com/logo.png")
     assert b"@page" in fetcher.fetch((pdf.TEMPLATES_DIR / "report.css").as_uri()).read()
+
+
+LANDSCAPE = """{% extends "base.html" %}
+{% block title %}一覧{% endblock %}
+{% block head %}<style>@page { size: A4 landscape; } h1 { letter-spacing: 0; }</style>{% endblock %}
+{% block content %}<p>{{ name }}</p>{% endblock %}"""
+
+
+@needs_poppler
+def test_a_templates_own_style_wins_over_the_shared_stylesheet(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    base = pdf.template_env()
+    loader = jinja2.ChoiceLoader([jinja2.DictLoader({"wide.html": LANDSCAPE}), base.loader])
+    monkeypatch.setattr(pdf, "template_env", lambda: base.overlay(loader=loader))
+    info = _poppler("pdfinfo", render_template_pdf("wide.html", name="山田 太郎"), tmp_path)
+    assert "841.89 x 595.276 pts (A4)" in info  # landscape, although report.css says A4
+
+
+@needs_poppler
+@pytest.mark.usefixtures("receipt_template")
+def test_prints_from_several_threads_each_embed_the_japanese_font(tmp_path: Path) -> None:
+    results: dict[int, bytes] = {}
+
+    def render(i: int) -> None:
+        results[i] = _render_receipt(name=f"山田 太郎{i}")
+
+    threads = [threading.Thread(target=render, args=(i,)) for i in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for i, data in sorted(results.items()):
+        assert "IPAex" in _poppler("pdffonts", data, tmp_path)
+        assert f"山田 太郎{i}" in _poppler("pdftotext", data, tmp_path)
+    assert len(results) == 3

@@ -106,3 +106,19 @@ def test_control_characters_do_not_break_the_export() -> None:
 def test_sheet_title_drops_characters_excel_refuses() -> None:
     assert safe_sheet_title("回送管理簿[2025/01]") == "回送管理簿_2025_01_"
     assert len(safe_sheet_title("あ" * 40)) == 31
+
+
+def test_markup_characters_spaces_and_line_breaks_read_back_exactly() -> None:
+    texts = ["a & b <c> \"d\" 'e'", " 前後に空白　", "一行目\n二行目", "改行\r\n復帰", "</t></is>"]
+    ws = _sheet(write_table_xlsx("一覧", [Column(0, "備考")], [(t,) for t in texts]))
+    assert [ws[f"A{i}"].value for i in range(2, 2 + len(texts))] == texts
+
+
+def test_many_rows_keep_order_dates_and_numbers() -> None:
+    rows = [(f"大師-R7-HK-{i:05d}", date(2025, 4, 1 + i % 28), i) for i in range(3000)]
+    columns = [Column(0, "番号"), Column(1, "日", kind="date"), Column(2, "件数", kind="int")]
+    ws = _sheet(write_table_xlsx("一覧", columns, rows))
+    assert ws.max_row == 3001 and ws.auto_filter.ref == "A1:C3001"
+    got = [tuple(c.value for c in row) for row in ws.iter_rows(min_row=2)]
+    assert got == [(n, datetime.combine(d, datetime.min.time()), i) for n, d, i in rows]
+    assert ws["B3000"].number_format == "yyyy-mm-dd"

@@ -135,3 +135,39 @@ def test_status_of_own_applications_only(client, world):
     assert client.get(f"/api/v1/applications/{number}",
                       headers=_headers(world, "intake2")).status_code == 404
     assert client.get("/api/v1/applications/00000000", headers=_headers(world)).status_code == 404
+
+
+def test_api_application_is_stored_complete_and_audited(client, world, session):
+    from models.attachment import Attachment
+    from models.audit import AuditEvent
+
+    body = _body(attachments=[{"field": "attachment", "filename": "kago(1234567890).xlsx",
+                               "content_base64": base64.b64encode(
+                                   workbook(support.duplicate_rows())).decode()}])
+    created = client.post("/api/v1/applications", json=body, headers=_headers(world)).json
+    stored = session.query(Application).one()
+    case = session.get(Case, created["case_id"])
+    assert stored.number == created["application_number"] == case.reference
+    assert (stored.channel, stored.status, stored.source_user_id) == ("api", "submitted",
+                                                                      world["intake"].id)
+    assert stored.applicant_email == "office@example.jp" and stored.draft_key
+    assert stored.fields["office_number"] == "1234567890" and stored.round == 0
+    assert [f["field"] for f in stored.findings] and {f["field"] for f in stored.findings} == \
+        {"attachment"}
+    assert session.query(Attachment).filter_by(application_id=stored.id).count() == 1
+    audit = session.query(AuditEvent).filter_by(action="application_submitted").one()
+    assert audit.object_id == str(stored.id) and audit.actor_name == "intake.portal"
+    page = client.get(f"/api/v1/applications/{stored.number}", headers=_headers(world)).json
+    assert page["status"] == "submitted" and page["case_number"] == case.number
+
+
+def test_retry_is_answered_even_after_the_procedure_closed(client, world, session):
+    from models.procedure import Procedure
+
+    created = client.post("/api/v1/applications", json=_body(), headers=_headers(world))
+    session.query(Procedure).filter_by(code="KAIGO_TORISAGE").one().active = False
+    session.commit()
+    again = client.post("/api/v1/applications", json=_body(), headers=_headers(world))
+    assert again.status_code == 200 and again.json == created.json
+    closed = client.post("/api/v1/applications", json=_body(), headers=_headers(world, key="k2"))
+    assert closed.status_code == 422 and "procedure_code" in closed.json["errors"]

@@ -1,24 +1,14 @@
 """The case page: the diagram data of the case's own process version, documents, and the
 supervisor's reassign action."""
 
-import pytest
 
-from tests.conftest import login
 from tests.integration.runtime_support import deploy, open_item
 from tests.support import staff_ui
 
 # Shared fixtures, found by pytest under these names.
 app_config, staff, ui_translations = staff_ui.app_config, staff_ui.staff, staff_ui.ui_translations
+as_user = staff_ui.as_user
 
-
-@pytest.fixture
-def as_user(staff, new_client):
-    def signed_in(username):
-        client = new_client()
-        assert login(client, username).status_code == 302
-        return client
-
-    return signed_in
 
 
 def test_diagram_data_follows_the_case(staff, as_user, session):

@@ -6,22 +6,12 @@ import re
 import pytest
 from openpyxl import load_workbook
 
-from tests.conftest import login
 from tests.integration.runtime_support import open_item
 from tests.support import staff_ui
 
 # Shared fixtures, found by pytest under these names.
 app_config, staff, ui_translations = staff_ui.app_config, staff_ui.staff, staff_ui.ui_translations
-
-
-@pytest.fixture
-def as_user(staff, new_client):
-    def signed_in(username):
-        client = new_client()
-        assert login(client, username).status_code == 302
-        return client
-
-    return signed_in
+as_user = staff_ui.as_user
 
 
 @pytest.fixture
@@ -80,3 +70,48 @@ def test_exports_carry_the_numbers_and_charts(busy, as_user):
     assert len(book["処理件数"]._charts) == 1 and len(book["滞留日数"]._charts) == 1
     pdf = sup.get("/dashboard/export.pdf")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+
+
+def test_counts_match_the_items_task_by_task(staff, session):
+    """Several tasks (one task id under two names too), overdue or not, open or claimed, of
+    different ages: every number equals a plain count of the items."""
+    from collections import Counter
+    from datetime import timedelta
+
+    from japan.calendar import to_jst
+    from models.base import utcnow
+    from workflows.worklist.dashboard import dashboard
+    from workflows.worklist.filters import AGE_BUCKETS
+
+    now = utcnow()
+    shapes = [("review", "審査"), ("review", "再審査"), ("check", "確認"), ("a_first", "受付")]
+    items = []
+    for i in range(32):  # every task, department and status twice
+        item = open_item(staff.case(f"区民 {i}", department=("HOKEN", "KOUREI")[i // 4 % 2]))
+        item.bpmn_id, item.name = shapes[i % 4]
+        item.status = ("open", "claimed")[i // 8 % 2]
+        item.assignee_id = staff.clerk.id if item.status == "claimed" else None
+        item.due_at = now + timedelta(hours=(-30, 5, -1, 400)[(i + i // 16) % 4])
+        item.created_at = now - timedelta(days=(0, 2, 5, 9, 20, 45)[i % 6])
+        items.append(item)
+    session.commit()
+    d = dashboard(staff.sup, now)
+    want = Counter()
+    for x in items:
+        key = (x.department_id, x.bpmn_id, x.name)
+        want[(*key, x.status)] += 1
+        want[(*key, "overdue")] += x.due_at < now
+    got = Counter()
+    for line in d.lines:
+        key = (line.department.id, line.bpmn_id, line.name)
+        got.update({(*key, "open"): line.open, (*key, "claimed"): line.claimed,
+                    (*key, "overdue"): line.overdue})
+    assert +got == +want and len(d.lines) == 8
+    assert d.total("overdue") == sum(x.due_at < now for x in items)
+    today = to_jst(now).date()
+    ages = Counter()
+    for x in items:
+        days = (today - to_jst(x.created_at).date()).days
+        ages[next(k for k, (low, high) in AGE_BUCKETS.items()
+                  if low <= days and (high is None or days <= high))] += 1
+    assert dict(d.ageing) == {k: ages[k] for k in AGE_BUCKETS}

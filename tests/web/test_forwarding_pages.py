@@ -203,3 +203,28 @@ def test_navigation_and_catalogue_admin(fw, as_user):
         f"d{hoken.id}-receive_days": "4", f"d{hoken.id}-ack_days": "2"}, follow_redirects=True)
     assert "保険年金課の期限を保存しました。" in saved.get_data(as_text=True)
     assert as_user("branch.daishi").get("/forwarding/admin/types").status_code == 403
+
+
+def test_late_bag_escalation_is_done_by_the_branch_supervisor_only(fw, as_user, session):
+    from datetime import UTC, datetime, timedelta
+
+    from tests.support.forwarding import T0, item
+    from workflows import timers
+
+    [receipt] = issue(fw, ("HK", 1)).receipts
+    dispatch(fw, [receipt], now=T0 + timedelta(hours=1))
+    assert timers.run_due(datetime(2026, 6, 4, 8, 15, tzinfo=UTC))["timers"] == 1
+    task = item(receipt.case, "escalate_not_received")
+    url = f"/tasks/{task.task_id}"
+    department = as_user("supervisor")
+    assert task.task_id not in department.get("/queues/team").get_data(as_text=True)
+    department.post(url, data={"f-note": "課で確認"})
+    session.expire_all()
+    assert task.status == "open"  # not theirs: nothing changed
+    branch = as_user("sup.daishi")
+    assert task.task_id in branch.get("/queues/team").get_data(as_text=True)  # their queue
+    assert task.task_id not in as_user("sup.tajima").get("/queues/team").get_data(as_text=True)
+    assert "未着の確認（受取期限超過）" in branch.get(url).get_data(as_text=True)
+    assert branch.post(url, data={"f-note": "庁内便の遅配。翌日到着を確認"}).status_code == 302
+    session.expire_all()
+    assert task.status == "completed" and task.completed_by_id == fw["people"]["sup_daishi"].id

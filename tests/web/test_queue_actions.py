@@ -1,25 +1,14 @@
 """Claim and release from the list, conflicts, and supervisors' bulk actions (audited)."""
 
-import pytest
 from sqlalchemy import select
 
 from models.audit import AuditEvent
-from tests.conftest import login
 from tests.integration.runtime_support import case_actions, open_item
 from tests.support import staff_ui
 
 # Shared fixtures, found by pytest under these names.
 app_config, staff, ui_translations = staff_ui.app_config, staff_ui.staff, staff_ui.ui_translations
-
-
-@pytest.fixture
-def as_user(staff, new_client):
-    def signed_in(username):
-        client = new_client()
-        assert login(client, username).status_code == 302
-        return client
-
-    return signed_in
+as_user = staff_ui.as_user
 
 
 def test_claim_from_the_list_then_a_colleague_gets_a_clear_conflict(staff, as_user, session):

@@ -5,27 +5,16 @@ import io
 import re
 from datetime import datetime, time, timedelta
 
-import pytest
 from openpyxl import load_workbook
 
 from japan.calendar import JST, to_jst
 from models.base import utcnow
-from tests.conftest import login
 from tests.integration.runtime_support import open_item
 from tests.support import staff_ui
 
 # Shared fixtures, found by pytest under these names.
 app_config, staff, ui_translations = staff_ui.app_config, staff_ui.staff, staff_ui.ui_translations
-
-
-@pytest.fixture
-def as_user(staff, new_client):
-    def signed_in(username):
-        client = new_client()
-        assert login(client, username).status_code == 302
-        return client
-
-    return signed_in
+as_user = staff_ui.as_user
 
 
 def _rows(page: str) -> list[str]:

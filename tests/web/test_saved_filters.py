@@ -1,25 +1,14 @@
 """Saved filters: private or shared with a department, opened by URL, deleted by their owner."""
 
-import pytest
 from sqlalchemy import select
 
 from models.audit import AuditEvent
 from models.saved_filter import SavedFilter
-from tests.conftest import login
 from tests.support import staff_ui
 
 # Shared fixtures, found by pytest under these names.
 app_config, staff, ui_translations = staff_ui.app_config, staff_ui.staff, staff_ui.ui_translations
-
-
-@pytest.fixture
-def as_user(staff, new_client):
-    def signed_in(username):
-        client = new_client()
-        assert login(client, username).status_code == 302
-        return client
-
-    return signed_in
+as_user = staff_ui.as_user
 
 
 def _save(client, name, query, share=""):

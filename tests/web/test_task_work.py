@@ -3,24 +3,13 @@ queue, previous rounds, staff comments (audited, never in the API), documents.""
 
 import re
 
-import pytest
-
-from tests.conftest import login
 from tests.integration.runtime_support import case_actions, open_item
 from tests.support import staff_ui
 
 # Shared fixtures, found by pytest under these names.
 app_config, staff, ui_translations = staff_ui.app_config, staff_ui.staff, staff_ui.ui_translations
+as_user = staff_ui.as_user
 
-
-@pytest.fixture
-def as_user(staff, new_client):
-    def signed_in(username):
-        client = new_client()
-        assert login(client, username).status_code == 302
-        return client
-
-    return signed_in
 
 
 def test_draft_is_kept_for_me_only_and_dropped_on_completion(staff, as_user, session):

@@ -36,16 +36,16 @@ def token_required(*roles: str):
         @wraps(view)
         def wrapped(*args, **kwargs):
             raw = _bearer()
-            user = accounts.user_for_token(raw) if raw else None
-            if user is None:
-                db.session.rollback()
+            login = accounts.token_login(raw) if raw else None
+            if login is None:
                 response = json_error(401, _("A valid API token is required."))
                 response[0].headers["WWW-Authenticate"] = 'Bearer realm="madoguchi"'
                 return response
-            db.session.commit()  # last_used_at, written at most every few minutes
-            if roles and not user.has_role(*roles):
+            if login.touched:
+                db.session.commit()  # last_used_at, written at most once a minute per token
+            if roles and not login.user.has_role(*roles):
                 return json_error(403, _("Your token's user does not have the required role."))
-            g.api_user = user
+            g.api_user = login.user
             return view(*args, **kwargs)
 
         return wrapped

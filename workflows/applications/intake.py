@@ -3,9 +3,10 @@
 A key belongs to the token user that sent it (table ``idempotency_key``, unique on user and
 key) and remembers a hash of the body and the response. A retry with the same key and body
 gets the same application back (200); the same key with another body is a conflict (409).
-Two requests with the same key at the same moment cannot both create a case: the second
-INSERT of the key waits for the first transaction (PostgreSQL unique index, SQLite write lock)
-and then fails on the unique constraint; the loser rolls back and answers like a retry.
+Two requests with the same key at the same moment cannot both create a case: the key is
+inserted last, in the transaction that creates the case, so the second INSERT of the key waits
+for the first transaction (PostgreSQL unique index, SQLite write lock) and then fails on the
+unique constraint; the loser rolls back (its case and numbers with it) and answers like a retry.
 
 Validation (including the Excel checks) runs before the key is written, so on SQLite the
 single write lock is not held while a workbook is parsed. A request with errors stores nothing,
@@ -24,13 +25,15 @@ from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import Row, bindparam, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from forms.registry import to_formdata
 from models.application import Application
 from models.idempotency import IdempotencyKey
+from models.loaded import from_row
+from models.office import Department
 from models.procedure import Procedure
 from models.user import User
 from webapp.extensions import db
@@ -42,7 +45,17 @@ from workflows.failures import Conflict, InvalidInput
 KEY_MAX = 100
 MAX_ATTACHMENTS = 10
 _KEYS = IdempotencyKey.__table__
-_INSERT_KEY = _KEYS.insert().returning(_KEYS.c.id)
+_INSERT_KEY = _KEYS.insert()
+_PROCEDURES, _DEPARTMENTS = Procedure.__table__, Department.__table__
+_FIND_PROCEDURE = (
+    select(*_PROCEDURES.c, *(c.label(f"dept_{c.key}") for c in _DEPARTMENTS.c))
+    .select_from(_PROCEDURES.outerjoin(_DEPARTMENTS,
+                                       _DEPARTMENTS.c.id == _PROCEDURES.c.department_id))
+    .where(_PROCEDURES.c.code == bindparam("code")))
+_PROCEDURE_KEYS = [c.key for c in _PROCEDURES.c]
+_DEPARTMENT_KEYS = [c.key for c in _DEPARTMENTS.c]
+_FIND_KEY = select(_KEYS.c.body_sha256, _KEYS.c.response).where(
+    _KEYS.c.user_id == bindparam("user_id"), _KEYS.c.key == bindparam("key"))
 
 
 @dataclass(frozen=True)
@@ -57,12 +70,11 @@ def body_digest(body: Any) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _find(user: User, key: str) -> IdempotencyKey | None:
-    return db.session.scalar(select(IdempotencyKey).where(
-        IdempotencyKey.user_id == user.id, IdempotencyKey.key == key))
+def _find(user: User, key: str) -> Row | None:
+    return db.session.connection().execute(_FIND_KEY, {"user_id": user.id, "key": key}).first()
 
 
-def _replay(row: IdempotencyKey, digest: str) -> IntakeResult:
+def _replay(row: Row, digest: str) -> IntakeResult:
     if row.body_sha256 != digest:
         raise Conflict(_("This Idempotency-Key was already used with a different request "
                          "body."))
@@ -110,14 +122,25 @@ def _uploads(body: dict, errors: dict) -> dict[str, Upload]:
     return uploads
 
 
+def _procedure(code: str) -> Procedure | None:
+    """The procedure with its department, read in one Core query (no ORM load)."""
+    row = db.session.connection().execute(_FIND_PROCEDURE, {"code": code}).first()
+    if row is None:
+        return None
+    values = row._mapping
+    procedure = from_row(Procedure, {k: values[k] for k in _PROCEDURE_KEYS})
+    if values["dept_id"] is not None:
+        set_committed_value(procedure, "department", from_row(
+            Department, {k: values[f"dept_{k}"] for k in _DEPARTMENT_KEYS}))
+    return procedure
+
+
 def _parse(body: Any) -> tuple[Procedure, dict, dict, dict[str, Upload]]:
     if not isinstance(body, dict):
         raise InvalidInput(_("The input has errors."), {"body": [_("Send a JSON object.")]})
     errors: dict[str, list[str]] = {}
     code = body.get("procedure_code")
-    procedure = db.session.scalar(select(Procedure).options(joinedload(Procedure.department))
-                                  .where(Procedure.code == code)) \
-        if isinstance(code, str) else None
+    procedure = _procedure(code) if isinstance(code, str) else None
     if procedure is None or not procedure.active:
         errors["procedure_code"] = [_("Unknown procedure code.")]
     applicant = _applicant(body, errors)
@@ -139,16 +162,6 @@ def receive(user: User, key: str, body: Any, now: datetime) -> IntakeResult:
     procedure, applicant, fields, uploads = _parse(body)
     submission.check_accepting(procedure, now)
     validated = validate(form_of(procedure), to_formdata(fields), uploads)
-    try:  # takes the key, or waits for the request that holds it
-        key_id = db.session.connection().execute(_INSERT_KEY, {
-            "user_id": user.id, "key": key, "body_sha256": digest, "response": {},
-            "created_at": now}).scalar_one()
-    except IntegrityError:
-        db.session.rollback()
-        winner = _find(user, key)
-        if winner is None:
-            raise
-        return _replay(winner, digest)
     application = Application(
         procedure=procedure, applicant_name=applicant["name"],
         applicant_email=applicant["email"], applicant_phone=applicant["phone"], channel="api",
@@ -159,6 +172,14 @@ def receive(user: User, key: str, body: Any, now: datetime) -> IntakeResult:
     store_uploads(application, validated.uploads, now, kept={})
     response = {"application_number": application.number, "case_id": application.case_id,
                 "status": application.status}
-    db.session.connection().execute(_KEYS.update().where(_KEYS.c.id == key_id).values(
-        application_id=application.id, response=response))
+    try:  # the key goes in last; a concurrent request with the same key fails here
+        db.session.connection().execute(_INSERT_KEY, {
+            "user_id": user.id, "key": key, "body_sha256": digest, "response": response,
+            "application_id": application.id, "created_at": now})
+    except IntegrityError:
+        db.session.rollback()  # its case, number and application go with it
+        winner = _find(user, key)
+        if winner is None:
+            raise
+        return _replay(winner, digest)
     return IntakeResult(201, response)

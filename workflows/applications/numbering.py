@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from functools import lru_cache
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from models.application import Application
 from models.counter import next_value
@@ -29,12 +30,17 @@ HALF = 10**4
 LOW = 10**7  # the smallest 8-digit number
 SPAN = 9 * 10**7  # how many 8-digit numbers there are
 ROUNDS = 8
+_TAKEN = select(Application.id).where(Application.number == bindparam("number"))
 
 
 def _key() -> bytes:
     secret = current_app.config.get("APPLICATION_NUMBER_KEY") or current_app.config["SECRET_KEY"]
-    return hmac.new(str(secret).encode(), b"madoguchi application number",
-                    hashlib.sha256).digest()
+    return _derive(str(secret))
+
+
+@lru_cache(maxsize=8)
+def _derive(secret: str) -> bytes:
+    return hmac.new(secret.encode(), b"madoguchi application number", hashlib.sha256).digest()
 
 
 def _round(key: bytes, index: int, half: int) -> int:
@@ -64,6 +70,5 @@ def next_number() -> str:
     key = _key()
     while True:
         number = str(permute(next_value(COUNTER) - 1, key))
-        taken = db.session.scalar(select(Application.id).where(Application.number == number))
-        if taken is None:
+        if db.session.connection().execute(_TAKEN, {"number": number}).first() is None:
             return number

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from flask_babel import gettext as _
+from sqlalchemy import Column, inspect
 
 from forms.application_fields import ProcedureForm
 from models.application import Application
 from models.audit import record
+from models.loaded import inserted
 from models.procedure import Procedure
 from models.user import User
 from webapp.extensions import db
@@ -17,6 +20,9 @@ from workflows.applications import messages
 from workflows.applications.numbering import next_number
 from workflows.applications.validation import collect_findings, form_of
 from workflows.failures import InvalidInput, OperationError
+
+_APPLICATIONS = Application.__table__
+_INSERT = _APPLICATIONS.insert().returning(_APPLICATIONS.c.id)
 
 
 class ProcessFailed(OperationError):
@@ -29,6 +35,25 @@ def check_accepting(procedure: Procedure, now: datetime) -> None:
     if not procedure.accepting(now):
         raise InvalidInput(_("The input has errors."), {"procedure_code": [
             _("This procedure is not accepting online applications now.")]})
+
+
+def _column_default(column: Column) -> Any:
+    default = column.default
+    if default is None:
+        return None
+    return default.arg(None) if default.is_callable else default.arg
+
+
+def _insert(application: Application) -> None:
+    """INSERT a new application in one Core statement; it stays persistent, fully loaded."""
+    given = inspect(application).dict
+    values = {column.key: given[column.key] if column.key in given else _column_default(column)
+              for column in _APPLICATIONS.c if not column.primary_key}
+    values.update(procedure_id=application.procedure.id, case_id=application.case.id,
+                  applicant_id=application.applicant.id if application.applicant else None)
+    values["id"] = db.session.connection().execute(_INSERT, values).scalar_one()
+    given.update(values)  # the row as stored; inserted() takes it as loaded
+    inserted(application)
 
 
 def subject_of(spec: ProcedureForm, values: dict) -> str:
@@ -54,7 +79,8 @@ def submit(application: Application, *, actor: User | None, actor_name: str, now
             "correction_days": procedure.correction_days}
     outcome = cases.start_case(procedure.process_id, data, actor=actor, channel="online",
                                department=procedure.department, procedure_code=procedure.code,
-                               subject_name=name, reference=number, now=now)
+                               subject_name=name, reference=number, now=now,
+                               subject_kana=str((application.fields or {}).get("name_kana") or ""))
     if outcome.error:
         raise ProcessFailed(_("The application could not be received because its process "
                               "failed to start; please try again later."))
@@ -64,8 +90,10 @@ def submit(application: Application, *, actor: User | None, actor_name: str, now
     application.case = outcome.case
     application.case_version = outcome.case.version
     application.findings = collect_findings(application) if findings is None else findings
-    db.session.add(application)
-    db.session.flush()
+    if inspect(application).transient:
+        _insert(application)
+    else:
+        db.session.flush()
     record("application_submitted", "application", application.id, actor=actor,
            actor_name=actor_name, at=now,
            details={"number": number, "procedure": procedure.code,

@@ -5,6 +5,8 @@ Also the supervisor's decision when documents were missing from their bag.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
@@ -44,63 +46,75 @@ def _check_status(receipt: Receipt, wanted: str) -> None:
     raise Conflict(_("Receipt %(number)s is not at this step.", number=number))
 
 
-def _move(receipt: Receipt, old: str, new: str, stamp: str, now: datetime) -> None:
-    for line in receipt.active_lines:
-        if line.status == old:
-            line.status = new
-            setattr(line, stamp, now)
+@dataclass(frozen=True)
+class _Step:
+    """One step of the way back, done for several receipts at once."""
+
+    check: Callable[[User, Receipt], None]  # raises unless the actor may do it for the receipt
+    old: str  # line status before
+    new: str  # line status after
+    stamp: str  # "returned" sets returned_at (lines, receipt) and returned_by_id (receipt)
+    tasks: tuple[str, ...]  # the BPMN tasks it completes
+    data: Callable[[datetime], dict]  # the task data
+    none_chosen: Callable[[], str]  # message when no receipt was chosen
+    not_waiting: Callable[[str], str]  # message when the case is not at the step, by number
+    event: str  # audit action
+
+
+_RETURN = _Step(
+    check=lambda actor, receipt: check_department(actor, receipt.department),
+    old="received", new="returning", stamp="returned", tasks=("return_receipt", "remind_return"),
+    data=lambda now: {"returned_at": now.isoformat()},
+    none_chosen=lambda: _("Choose the receipts to return."),
+    not_waiting=lambda number: _("Receipt %(number)s is not waiting to be returned.",
+                                 number=number),
+    event="forwarding_receipt_returned")
+_FILE = _Step(
+    check=lambda actor, receipt: check_branch(actor, receipt.office),
+    old="returning", new="filed", stamp="filed", tasks=("file_receipt",),
+    data=lambda now: {"filed_at": now.isoformat(), "matched": True},
+    none_chosen=lambda: _("Choose the receipts you checked and filed."),
+    not_waiting=lambda number: _("Receipt %(number)s is not waiting to be filed.", number=number),
+    event="forwarding_receipt_filed")
+
+
+def _advance(actor: User, receipts: list[Receipt], step: _Step, now: datetime | None
+             ) -> list[Receipt]:
+    now = now or utcnow()
+    if not receipts:
+        raise InvalidInput(_("The input has errors."), {"receipts": [step.none_chosen()]})
+    for receipt in receipts:
+        step.check(actor, receipt)
+        _check_status(receipt, step.old)
+    for receipt in receipts:
+        touch(receipt, now)
+        for line in receipt.active_lines:
+            if line.status == step.old:
+                line.status = step.new
+                setattr(line, f"{step.stamp}_at", now)
+        setattr(receipt, f"{step.stamp}_at", now)
+        setattr(receipt, f"{step.stamp}_by_id", actor.id)
+        complete_step(receipt, step.tasks, step.data(now), actor=actor, now=now,
+                      not_waiting=step.not_waiting(receipt.numbers[0]))
+        refresh_due(receipt)
+        record(step.event, "forwarding_receipt", receipt.id, actor=actor, at=now,
+               details={"numbers": receipt.numbers, "before": {"status": step.old},
+                        "after": {"status": step.new}})
+    return receipts
 
 
 @stale_is_conflict
 def return_receipts(actor: User, receipts: list[Receipt], now: datetime | None = None
                     ) -> list[Receipt]:
     """The department sends acknowledged originals back to their branches (返送)."""
-    now = now or utcnow()
-    if not receipts:
-        raise InvalidInput(_("The input has errors."),
-                           {"receipts": [_("Choose the receipts to return.")]})
-    for receipt in receipts:
-        check_department(actor, receipt.department)
-        _check_status(receipt, "received")
-    for receipt in receipts:
-        touch(receipt, now)
-        _move(receipt, "received", "returning", "returned_at", now)
-        receipt.returned_at, receipt.returned_by_id = now, actor.id
-        complete_step(receipt, ("return_receipt", "remind_return"),
-                      {"returned_at": now.isoformat()}, actor=actor, now=now,
-                      not_waiting=_("Receipt %(number)s is not waiting to be returned.",
-                                    number=receipt.numbers[0]))
-        refresh_due(receipt)
-        record("forwarding_receipt_returned", "forwarding_receipt", receipt.id, actor=actor,
-               at=now, details={"numbers": receipt.numbers, "before": {"status": "received"},
-                                "after": {"status": "returning"}})
-    return receipts
+    return _advance(actor, receipts, _RETURN, now)
 
 
 @stale_is_conflict
 def file_receipts(actor: User, receipts: list[Receipt], now: datetime | None = None
                   ) -> list[Receipt]:
     """The branch checks each returned original against its copy and files it (完了)."""
-    now = now or utcnow()
-    if not receipts:
-        raise InvalidInput(_("The input has errors."),
-                           {"receipts": [_("Choose the receipts you checked and filed.")]})
-    for receipt in receipts:
-        check_branch(actor, receipt.office)
-        _check_status(receipt, "returning")
-    for receipt in receipts:
-        touch(receipt, now)
-        _move(receipt, "returning", "filed", "filed_at", now)
-        receipt.filed_at, receipt.filed_by_id = now, actor.id
-        complete_step(receipt, ("file_receipt",), {"filed_at": now.isoformat(), "matched": True},
-                      actor=actor, now=now,
-                      not_waiting=_("Receipt %(number)s is not waiting to be filed.",
-                                    number=receipt.numbers[0]))
-        refresh_due(receipt)
-        record("forwarding_receipt_filed", "forwarding_receipt", receipt.id, actor=actor,
-               at=now, details={"numbers": receipt.numbers, "before": {"status": "returning"},
-                                "after": {"status": "filed"}})
-    return receipts
+    return _advance(actor, receipts, _FILE, now)
 
 
 @stale_is_conflict

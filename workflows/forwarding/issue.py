@@ -23,7 +23,12 @@ from workflows.failures import InvalidInput, OperationError
 from workflows.forwarding.access import check_branch
 from workflows.forwarding.eligibility import check_eligible
 from workflows.forwarding.numbering import counter_name, next_receipt_number
-from workflows.forwarding.steps import PROCESS_ID, complete_step, refresh_due
+from workflows.forwarding.steps import (
+    PROCESS_ID,
+    SUPERVISOR_AT_BRANCH,
+    complete_step,
+    refresh_due,
+)
 
 MAX_LINES = 20
 MAX_SHEETS = 999
@@ -148,10 +153,11 @@ def _start_case(receipt: Receipt, actor: User, now: datetime, issued: Issued) ->
     data = {"receipt_id": receipt.id, "office": receipt.office.code,
             "department": department.code, "numbers": receipt.numbers,
             "receive_days": department.forwarding_receive_days,
-            "ack_days": department.forwarding_ack_days}
+            "ack_days": department.forwarding_ack_days, **SUPERVISOR_AT_BRANCH}
     outcome = cases.start_case(PROCESS_ID, data, actor=actor, channel="branch",
                                office=receipt.office, department=department,
                                procedure_code=PROCESS_ID, subject_name=receipt.resident_name,
+                               subject_kana=receipt.resident_kana,
                                reference=receipt.numbers[0], now=now)
     if outcome.error:
         raise ProcessFailed(_("The forwarding process could not start: %(error)s",

@@ -3,8 +3,10 @@
 Numbers match exactly (after width normalisation): the case number (R8-000123, or just its
 serial 123), `Case.reference` (an application number, or the first custody receipt number of
 a forwarding case), and whatever the lookups registered with `register_number_lookup` find.
-Names match `Case.subject_key` (japan.text.search_key), so kana/kanji width and hiragana or
-katakana do not matter.
+Names match `Case.subject_key` (the name as japan.text.search_key gives it) or
+`Case.subject_kana` (its reading, the resident's or applicant's フリガナ, the same way), so
+width, hiragana or katakana and spaces do not matter: 「かわさき たろう」 finds 川崎 太郎
+when his reading カワサキ タロウ was given.
 """
 
 from __future__ import annotations
@@ -60,7 +62,10 @@ def number_clause(text: str) -> ColumnElement[bool]:
 
 def name_clause(text: str) -> ColumnElement[bool]:
     key = search_key(text)
-    return Case.subject_key.contains(key, autoescape=True) if key else false()
+    if not key:
+        return false()
+    return or_(Case.subject_key.contains(key, autoescape=True),
+               Case.subject_kana.contains(key, autoescape=True))
 
 
 def search_clause(text: str) -> ColumnElement[bool]:

@@ -28,9 +28,11 @@ class Team:
 def teams_of(user: User) -> list[Team]:
     """The user's teams in display order: branch first, then per role and department."""
     teams = []
-    if user.has_role("branch_clerk"):
-        teams.append(Team(f"branch_clerk:{user.office.code}", "branch_clerk", user.office_id,
-                          None, user.office.name))
+    for role in ("branch_clerk", "supervisor"):
+        # A branch's own supervisor works escalations routed to the branch (no department).
+        if user.has_role(role) and (role == "branch_clerk" or user.office.is_branch):
+            teams.append(Team(f"{role}:{user.office.code}", role, user.office_id, None,
+                              user.office.name))
     for role in ("ward_clerk", "supervisor"):
         if user.has_role(role):
             teams += [Team(f"{role}:{d.code}", role, d.office_id, d.id, d.name)

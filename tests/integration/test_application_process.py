@@ -28,7 +28,7 @@ from workflows.applications.steps import REVIEW, open_step
 from workflows.failures import Conflict, InvalidInput
 
 # Shared fixtures, found by pytest under these names.
-app_config, ja_translations, world = support.app_config, support.ja_translations, support.world
+app_config, world = support.app_config, support.world
 
 
 @pytest.fixture

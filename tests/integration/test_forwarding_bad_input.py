@@ -17,7 +17,7 @@ from workflows.forwarding.eligibility import NotForwardable
 from workflows.forwarding.issue import LineRequest, Resident, issue_receipts
 
 # Shared fixtures, found by pytest under these names.
-app_config, fw, fw_translations = support.app_config, support.fw, support.fw_translations
+fw = support.fw
 
 TABLES = (Receipt, ReceiptLine, Case, Bag, AuditEvent)
 

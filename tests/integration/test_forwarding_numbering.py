@@ -15,7 +15,7 @@ from workflows.failures import Conflict
 from workflows.forwarding import cancel
 
 # Shared fixtures, found by pytest under these names.
-app_config, fw, fw_translations = support.app_config, support.fw, support.fw_translations
+fw = support.fw
 
 PER_PROCESS = 5
 PROCESSES = 3

@@ -13,7 +13,7 @@ from workflows.forwarding import acknowledge, bags, cancel
 from workflows.permissions import can_view_case, check_can_claim, matches_item
 
 # Shared fixtures, found by pytest under these names.
-app_config, fw, fw_translations = support.app_config, support.fw, support.fw_translations
+fw = support.fw
 
 
 def _receive(fw, session, bag, present=None, who="hoken", now=T0 + timedelta(hours=5), **kw):

@@ -19,7 +19,7 @@ from workflows.forwarding import bags, cancel
 from workflows.forwarding.ledger import LedgerFilter, export_rows
 
 # Shared fixtures, found by pytest under these names.
-app_config, fw, fw_translations = support.app_config, support.fw, support.fw_translations
+fw = support.fw
 
 needs_poppler = pytest.mark.skipif(shutil.which("pdffonts") is None,
                                    reason="poppler-utils (pdffonts, pdftotext) not installed")

@@ -13,7 +13,7 @@ from workflows.failures import Forbidden, InvalidInput
 from workflows.postal.intake import DuplicateEnvelope, register_envelope
 
 # Shared fixtures, found by pytest under these names.
-app_config, postal, fw_translations = support.app_config, support.postal, support.fw_translations
+postal = support.postal
 
 
 def counts(session):

@@ -13,7 +13,7 @@ from workflows.failures import Conflict, Forbidden, InvalidInput
 from workflows.postal import dispatch, review
 
 # Shared fixtures, found by pytest under these names.
-app_config, postal, fw_translations = support.app_config, support.postal, support.fw_translations
+postal = support.postal
 
 PENSION_BOOK = "年金手帳または基礎年金番号通知書の写し"
 

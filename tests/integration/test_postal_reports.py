@@ -19,7 +19,7 @@ from workflows.postal.letters import letter_view
 from workflows.postal.registers import RegisterFilter, dispatch_rows, intake_rows, money_order_rows
 
 # Shared fixtures, found by pytest under these names.
-app_config, postal, fw_translations = support.app_config, support.postal, support.fw_translations
+postal = support.postal
 
 needs_poppler = pytest.mark.skipif(shutil.which("pdffonts") is None,
                                    reason="poppler-utils (pdffonts, pdftotext) not installed")

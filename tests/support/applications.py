@@ -13,23 +13,15 @@ import pytest
 from sqlalchemy import func, select
 
 ROOT = Path(__file__).resolve().parents[2]
-TRANSLATIONS = ROOT / "webapp" / "translations"
 # Monday 2026-06-01 10:00 JST.
 T0 = datetime(2026, 6, 1, 1, 0, tzinfo=UTC)
 PASSWORD = "correct-horse-battery"
 HEADER = ["事業所番号", "サービス提供年月", "請求自治体コード", "受給者証番号", "金額"]
 
 
-@pytest.fixture(scope="session")
-def ja_translations() -> str:
-    """The app's own compiled catalogues (`make catalogs` compiles them before the tests)."""
-    return str(TRANSLATIONS)
-
-
 @pytest.fixture
-def app_config(ja_translations) -> dict:
-    return {"BABEL_TRANSLATION_DIRECTORIES": ja_translations,
-            "PUBLIC_BASE_URL": "https://madoguchi.example"}
+def app_config() -> dict:
+    return {"PUBLIC_BASE_URL": "https://madoguchi.example"}
 
 
 STAFF = [  # username, roles, departments

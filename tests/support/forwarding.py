@@ -3,26 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
-ROOT = Path(__file__).resolve().parents[2]
-TRANSLATIONS = ROOT / "webapp" / "translations"
 # Monday 2026-06-01 10:00 JST: no holidays near it.
 T0 = datetime(2026, 6, 1, 1, 0, tzinfo=UTC)
-
-
-@pytest.fixture(scope="session")
-def fw_translations() -> str:
-    """The app's own compiled catalogues (`make catalogs` compiles them before the tests)."""
-    return str(TRANSLATIONS)
-
-
-@pytest.fixture
-def app_config(fw_translations) -> dict:
-    return {"BABEL_TRANSLATION_DIRECTORIES": fw_translations}
 
 
 @pytest.fixture

@@ -6,19 +6,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from tests.support import forwarding
-
 # Monday 2026-06-01 10:00 JST: no holidays near it.
 T0 = datetime(2026, 6, 1, 1, 0, tzinfo=UTC)
 D0 = date(2026, 6, 1)
-
-
-fw_translations = forwarding.fw_translations
-
-
-@pytest.fixture
-def app_config(fw_translations) -> dict:
-    return {"BABEL_TRANSLATION_DIRECTORIES": fw_translations}
 
 
 @pytest.fixture

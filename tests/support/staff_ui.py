@@ -1,31 +1,16 @@
-"""Fixtures for the staff work UI tests: people, cases in queues, translations.
+"""Fixtures for the staff work UI tests: people, cases in queues, signed-in browsers.
 
-Import into a test module: `from tests.support.staff_ui import app_config, as_user, staff,
-ui_translations  # noqa: F401`.
+Bind them in a test module: `staff, as_user = staff_ui.staff, staff_ui.as_user`.
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
 from tests.conftest import login
 from tests.integration.runtime_support import T0, deploy
-
-TRANSLATIONS = Path(__file__).resolve().parents[2] / "webapp" / "translations"
-
-
-@pytest.fixture(scope="session")
-def ui_translations() -> str:
-    """The app's own compiled catalogues (`make catalogs` compiles them before the tests)."""
-    return str(TRANSLATIONS)
-
-
-@pytest.fixture
-def app_config(ui_translations) -> dict:
-    return {"BABEL_TRANSLATION_DIRECTORIES": ui_translations}
 
 
 class Staff:

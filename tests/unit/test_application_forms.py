@@ -6,20 +6,16 @@ import random
 import pytest
 
 from forms.registry import to_formdata
-from tests.support import applications as support
 from tests.support.applications import kaigo_fields
 from workflows.applications.numbering import LOW, SPAN, permute
 
-# Shared fixtures, found by pytest under these names.
-ja_translations = support.ja_translations
-
 
 @pytest.fixture(scope="module")
-def ctx(ja_translations):
+def ctx():
     from webapp import create_app
 
     app = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://",
-                      "SCHEMA_CHECK": False, "BABEL_TRANSLATION_DIRECTORIES": ja_translations})
+                      "SCHEMA_CHECK": False})
     with app.test_request_context():
         yield
 

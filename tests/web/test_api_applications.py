@@ -10,7 +10,7 @@ from tests.support import applications as support
 from tests.support.applications import count, kaigo_fields, outbox, sodai_fields, workbook
 
 # Shared fixtures, found by pytest under these names.
-app_config, ja_translations, world = support.app_config, support.ja_translations, support.world
+app_config, world = support.app_config, support.world
 
 
 def _headers(world, token="intake", key="key-1"):

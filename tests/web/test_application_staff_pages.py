@@ -16,7 +16,7 @@ from workflows.applications import queries
 from workflows.applications.steps import REVIEW, open_step
 
 # Shared fixtures, found by pytest under these names.
-app_config, ja_translations, world = support.app_config, support.ja_translations, support.world
+app_config, world = support.app_config, support.world
 
 
 def _staff(new_client, username):

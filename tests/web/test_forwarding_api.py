@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from tests.support import forwarding as support
 
 # Shared fixtures, found by pytest under these names.
-app_config, fw, fw_translations = support.app_config, support.fw, support.fw_translations
+fw = support.fw
 
 BASE = "/api/v1/forwarding"
 SHEETS = "枚数を入力してください（1〜999）。"

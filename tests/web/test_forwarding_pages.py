@@ -11,7 +11,7 @@ from tests.support import forwarding as support
 from tests.support.forwarding import dispatch, issue
 
 # Shared fixtures, found by pytest under these names.
-app_config, fw, fw_translations = support.app_config, support.fw, support.fw_translations
+fw = support.fw
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from tests.support.applications import (
 )
 
 # Shared fixtures, found by pytest under these names.
-app_config, ja_translations, world = support.app_config, support.ja_translations, support.world
+app_config, world = support.app_config, support.world
 
 
 def test_register_confirm_and_sign_in_with_a_login_notice(client, world, session):

@@ -20,7 +20,7 @@ from workflows.applications import correction, queries, review
 from workflows.applications.files import Upload
 
 # Shared fixtures, found by pytest under these names.
-app_config, ja_translations, world = support.app_config, support.ja_translations, support.world
+app_config, world = support.app_config, support.world
 
 
 def _return_and_replace_file(session, world, number, content):

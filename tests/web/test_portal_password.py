@@ -7,7 +7,7 @@ from tests.support import applications as support
 from tests.support.applications import PASSWORD, link_in, outbox, portal_login
 
 # Shared fixtures, found by pytest under these names.
-app_config, ja_translations, world = support.app_config, support.ja_translations, support.world
+app_config, world = support.app_config, support.world
 
 NEW_PASSWORD = "atarashii-pass-2026"
 

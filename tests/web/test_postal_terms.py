@@ -10,7 +10,7 @@ from tests.support import postal as support
 from tests.support.postal import register
 
 # Shared fixtures, found by pytest under these names.
-app_config, postal, fw_translations = support.app_config, support.postal, support.fw_translations
+postal = support.postal
 
 GOOD = {"enclosures": "申出書\n本人確認書類の写し\n申出書\n", "fee": "0", "fee_note": "",
         "deadline_rule": "postmark", "deadline_days": "", "deadline_basis": "",

@@ -7,7 +7,7 @@ from tests.conftest import login
 from tests.support import applications, forwarding, staff_ui
 
 # Shared fixtures, found by pytest under these names.
-app_config, staff, ui_translations = staff_ui.app_config, staff_ui.staff, staff_ui.ui_translations
+staff = staff_ui.staff
 as_user = staff_ui.as_user
 fw, world = forwarding.fw, applications.world
 

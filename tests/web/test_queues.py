@@ -13,7 +13,7 @@ from tests.integration.runtime_support import open_item
 from tests.support import staff_ui
 
 # Shared fixtures, found by pytest under these names.
-app_config, staff, ui_translations = staff_ui.app_config, staff_ui.staff, staff_ui.ui_translations
+staff = staff_ui.staff
 as_user = staff_ui.as_user
 
 

@@ -7,7 +7,7 @@ from models.saved_filter import SavedFilter
 from tests.support import staff_ui
 
 # Shared fixtures, found by pytest under these names.
-app_config, staff, ui_translations = staff_ui.app_config, staff_ui.staff, staff_ui.ui_translations
+staff = staff_ui.staff
 as_user = staff_ui.as_user
 
 

@@ -153,8 +153,14 @@ class _RenderCache(threading.local):
     """
 
     def __init__(self) -> None:
-        self.font_config = FontConfiguration()
+        self._font_config: FontConfiguration | None = None  # made at the first print
         self.sheets: dict[tuple[Path, int], CSS] = {}
+
+    @property
+    def font_config(self) -> FontConfiguration:
+        if self._font_config is None:
+            self._font_config = FontConfiguration()
+        return self._font_config
 
     def stylesheet(self, name: str) -> CSS:
         path = (TEMPLATES_DIR / name).resolve()

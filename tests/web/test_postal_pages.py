@@ -156,3 +156,26 @@ def test_a_late_envelope_is_shown_prominently_with_the_rule_applied(as_user, pos
     assert 'class="card warning late-banner"' in page.text
     assert "必着（到着日で判定）" in page.text and "期限を1日過ぎています" in page.text
     assert "閉庁日のため翌開庁日に延長" in page.text
+
+
+def test_queue_search_finds_a_case_by_any_of_its_envelopes(as_user, postal, session):
+    from datetime import date, timedelta
+
+    from tests.support.postal import T0
+    from workflows.postal import dispatch, review
+
+    hoken = postal["people"]["hoken"]
+    case = register(postal).outcome.case
+    review.decide(case, hoken, decision="incomplete", missing=[], message="署名なし", now=T0)
+    dispatch.send(case, hoken, sent_on=date(2026, 6, 1), method="ordinary", now=T0)
+    session.commit()
+    again = register(postal, who="hoken", case_id=case.number, arrival_date="2026-06-05",
+                     postmark_date="2026-06-04", now=T0 + timedelta(days=4),
+                     sender={"name": "川崎 花子", "postal_code": "2100001"},
+                     confirm_duplicate=True)
+    assert again.envelope.intake_number == "郵R8-00002"
+    clerk = as_user("ward.hoken")
+    found = clerk.get("/queues/team", query_string={"q": "郵Ｒ８－００００２"}).text
+    assert case.number in found
+    other = clerk.get("/queues/team", query_string={"q": "郵R8-00009"}).text
+    assert case.number not in other

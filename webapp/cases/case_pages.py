@@ -6,10 +6,9 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from webapp.actions import commit_or_flash
 from webapp.cases import bp, extras
-from webapp.extensions import db
 from workflows import queries, supervision
-from workflows.failures import InvalidInput, OperationError
 from workflows.permissions import can_view_case
 
 
@@ -29,16 +28,7 @@ def case(number: str):
 
 def _act(number: str, operation, success: str):
     case = _load(number)
-    try:
-        operation(case)
-        db.session.commit()
-        flash(success, "success")
-    except InvalidInput as exc:
-        db.session.rollback()
-        flash("; ".join(m for msgs in exc.errors.values() for m in msgs), "error")
-    except OperationError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
+    commit_or_flash(lambda: operation(case), success)
     return redirect(url_for("cases.case", number=case.number))
 
 

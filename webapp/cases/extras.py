@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 
 from models.base import utcnow
 from reports import case_sheet
+from webapp.actions import commit_or_flash
 from webapp.auth.routes import safe_next
 from webapp.cases import bp
 from webapp.extensions import db
@@ -105,17 +106,10 @@ def reassign(number: str, task_id: str):
     if item is None or item.case_id != case.id:
         abort(404)
     assignee = people.user_by_id(request.form.get("assignee", type=int))
-    try:
-        if assignee is None:
-            raise InvalidInput(_("The input has errors."), {"assignee": [_("Choose a person.")]})
-        tasks.reassign_task(item, current_user, assignee)
-        db.session.commit()
-        flash(_("%(task)s was assigned to %(name)s.", task=item.name,
-                name=assignee.display_name), "success")
-    except InvalidInput as exc:
-        db.session.rollback()
-        flash("　".join(m for msgs in exc.errors.values() for m in msgs), "error")
-    except OperationError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
+    if assignee is None:
+        flash(_("Choose a person."), "error")
+    else:
+        commit_or_flash(lambda: tasks.reassign_task(item, current_user, assignee),
+                        _("%(task)s was assigned to %(name)s.", task=item.name,
+                          name=assignee.display_name))
     return redirect(url_for("cases.case", number=case.number))

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from forms.application_fields import wtform_class
 from forms.registry import to_formdata
 from models.base import utcnow
+from webapp.actions import commit_or_flash
 from webapp.extensions import db
 from webapp.portal import applicant_required, bp, uploads_from_request
 from webapp.portal.render import apply_errors, blocks
@@ -127,11 +128,6 @@ def submit(key: str):
 @applicant_required
 def delete_draft(key: str):
     found = _draft(key)
-    try:
-        drafts.discard(g.applicant, found, utcnow())
-        db.session.commit()
-        flash(_("The saved application was deleted."), "success")
-    except OperationError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
+    commit_or_flash(lambda: drafts.discard(g.applicant, found, utcnow()),
+                    _("The saved application was deleted."))
     return redirect(url_for("portal.mypage"))

@@ -9,6 +9,7 @@ from forms.application_fields import wtform_class
 from forms.registry import to_formdata
 from models.base import utcnow
 from reports import application as application_report
+from webapp.actions import commit_or_flash
 from webapp.extensions import db
 from webapp.portal import applicant_required, bp, uploads_from_request
 from webapp.portal.render import apply_errors, blocks
@@ -93,13 +94,8 @@ def correct(number: str):
 @applicant_required
 def withdraw(number: str):
     found = _load(number)
-    try:
-        correction.withdraw(g.applicant, found, utcnow())
-        db.session.commit()
-        flash(_("Your application was withdrawn."), "success")
-    except OperationError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
+    commit_or_flash(lambda: correction.withdraw(g.applicant, found, utcnow()),
+                    _("Your application was withdrawn."))
     return redirect(url_for("portal.application", number=number))
 
 

@@ -7,9 +7,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from webapp.access import roles_required
+from webapp.actions import commit_or_flash
 from webapp.extensions import db
 from webapp.queues import bp
-from workflows.failures import InvalidInput, OperationError
+from workflows.failures import InvalidInput
 from workflows.worklist import saved
 from workflows.worklist.teams import QUEUE_ROLES
 
@@ -53,11 +54,6 @@ def delete_filter(filter_id: int):
     found = saved.visible_filter(current_user, filter_id)
     if found is None:
         abort(404)
-    try:
-        saved.delete_filter(current_user, found)
-        db.session.commit()
-        flash(_("The filter “%(name)s” was deleted.", name=found.name), "success")
-    except OperationError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
+    commit_or_flash(lambda: saved.delete_filter(current_user, found),
+                    _("The filter “%(name)s” was deleted.", name=found.name))
     return redirect(_queue_url(found.queue, ""))

@@ -25,12 +25,16 @@ def _email_pair(label=None) -> tuple[FieldDef, FieldDef]:
                      required=True, confirm_of="email", group=label or _SEND_TO))
 
 
+def _name_pair(prefix: str = "", group=_NAME) -> tuple[FieldDef, FieldDef]:
+    return (FieldDef(f"{prefix}family_name", _l("Family name"), "name", required=True,
+                     max_length=30, group=group),
+            FieldDef(f"{prefix}given_name", _l("Given name"), "name", required=True,
+                     max_length=30, group=group))
+
+
 def _person() -> tuple[FieldDef, ...]:
     return (
-        FieldDef("family_name", _l("Family name"), "name", required=True, max_length=30,
-                 group=_NAME),
-        FieldDef("given_name", _l("Given name"), "name", required=True, max_length=30,
-                 group=_NAME),
+        *_name_pair(),
         FieldDef("name_kana", _l("Name in katakana"), "kana", required=True, max_length=60),
         FieldDef("birth_date", _l("Date of birth"), "date", required=True),
         FieldDef("address", _l("Address"), "text", required=True, max_length=200),
@@ -52,10 +56,7 @@ KAIGO_TORISAGE = register_procedure_form(ProcedureForm(
         *_email_pair(),
         FieldDef("phone", _l("Phone number"), "tel", required=True),
         FieldDef("data_sent_on", _l("Date the data was sent"), "date"),
-        FieldDef("contact_family_name", _l("Family name"), "name", required=True,
-                 max_length=30, group=_CONTACT),
-        FieldDef("contact_given_name", _l("Given name"), "name", required=True,
-                 max_length=30, group=_CONTACT),
+        *_name_pair("contact_", _CONTACT),
         FieldDef("remarks", _l("Remarks"), "textarea", max_length=100,
                  help=_l("Anything we should know? (at most 100 characters)")),
         FieldDef("attachment", _l("Attached file"), "attachment", required=True,
@@ -106,10 +107,7 @@ SODAI_GOMI = register_procedure_form(ProcedureForm(
     subject_fields=("family_name", "given_name"),
     email_field="email",
     fields=(
-        FieldDef("family_name", _l("Family name"), "name", required=True, max_length=30,
-                 group=_NAME),
-        FieldDef("given_name", _l("Given name"), "name", required=True, max_length=30,
-                 group=_NAME),
+        *_name_pair(),
         FieldDef("address", _l("Collection address"), "text", required=True, max_length=200),
         FieldDef("phone", _l("Phone number"), "tel", required=True),
         *_email_pair(_l("E-mail address")),

@@ -18,27 +18,24 @@ from workflows.failures import Forbidden, InvalidInput, OperationError
 from workflows.forwarding import access
 
 
-def load_receipt(receipt_id: int) -> Receipt:
-    """The receipt, or 404; 403 naming the office when the user may not see it."""
-    receipt = db.session.get(Receipt, receipt_id)
-    if receipt is None:
+def _load_visible(model, object_id: int, check):
+    """The row, or 404; 403 naming the office when check refuses the current user."""
+    found = db.session.get(model, object_id)
+    if found is None:
         abort(404)
     try:
-        access.check_view_receipt(current_user, receipt)
+        check(current_user, found)
     except Forbidden as exc:
         abort_with(403, exc.message)
-    return receipt
+    return found
+
+
+def load_receipt(receipt_id: int) -> Receipt:
+    return _load_visible(Receipt, receipt_id, access.check_view_receipt)
 
 
 def load_bag(bag_id: int) -> Bag:
-    bag = db.session.get(Bag, bag_id)
-    if bag is None:
-        abort(404)
-    try:
-        access.check_view_bag(current_user, bag)
-    except Forbidden as exc:
-        abort_with(403, exc.message)
-    return bag
+    return _load_visible(Bag, bag_id, access.check_view_bag)
 
 
 def flash_failure(exc: OperationError, form=None) -> None:

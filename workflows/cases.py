@@ -83,32 +83,44 @@ def complete_task(item: WorkItem, data: dict, *, actor: User, expected_version: 
     now = now or utcnow()
     case = item.case
     _check_completable(item, case, actor, expected_version)
-    clean = validate_task_data(item, data)
+    return run_step(item, case, validate_task_data(item, data), now, actor=actor)
+
+
+def run_step(item: WorkItem, case: Case, clean: dict, now: datetime, *, actor: User | None,
+             actor_name: str | None = None, gone: str | None = None) -> Outcome:
+    """Complete the item's engine task with validated data, then save and audit the step.
+
+    gone: the conflict message when the task was done meanwhile (applicants see their own).
+    """
     data_before = dict(case.data or {})
     try:
         run = engine.restore(bundle_for_case(case), case.state, now=now)
         before = snapshot(run)
         run.complete(item.engine_task_id, clean)
     except TaskNotReadyError as exc:
-        raise Conflict(_("This task is no longer waiting to be done.")) from exc
+        raise Conflict(gone or _("This task is no longer waiting to be done.")) from exc
     except EngineError as exc:
         # The step is not applied: the engine state stays as it was before this completion.
         pending = {"action": "complete", "work_item": item.id,
-                   "engine_task_id": item.engine_task_id, "data": clean, "actor_id": actor.id}
+                   "engine_task_id": item.engine_task_id, "data": clean,
+                   "actor_id": actor.id if actor else None}
         mark_error(case, exc, pending, now, actor)
         db.session.flush()
         return Outcome(case, error=str(exc))
-    return finish_completion(item, case, run, clean, data_before, actor, now, before)
+    return finish_completion(item, case, run, clean, data_before, actor, now, before,
+                             actor_name=actor_name, gone=gone)
 
 
 def finish_completion(item: WorkItem, case: Case, run: engine.Run, clean: dict, before: dict,
-                      actor: User, now: datetime, snap: Snapshot | None) -> Outcome:
+                      actor: User | None, now: datetime, snap: Snapshot | None, *,
+                      actor_name: str | None = None, gone: str | None = None) -> Outcome:
     """Mark the item done, save the run, audit what changed (shared with retry)."""
     connection = db.session.connection()
-    mark_done(item, actor, now, connection)
-    record("task_completed", "case", case.id, actor=actor, at=now, details={
-        "number": case.number, "task": item.bpmn_id, "name": item.name,
-        "work_item": item.id, "input": clean, "changed": data_changes(before, run.data)})
+    mark_done(item, actor, now, connection, gone=gone)
+    record("task_completed", "case", case.id, actor=actor, actor_name=actor_name, at=now,
+           details={"number": case.number, "task": item.bpmn_id, "name": item.name,
+                    "work_item": item.id, "input": clean,
+                    "changed": data_changes(before, run.data)})
     new_items = save_run(case, run, now, snap, item.engine_task_id, connection=connection)
     db.session.flush()
     return Outcome(case, new_items)
@@ -123,15 +135,16 @@ _MARK_DONE = Prepared(
             version=_ITEMS.c.version + 1))
 
 
-def mark_done(item: WorkItem, actor: User, now: datetime,
-              connection: Connection | None = None) -> None:
+def mark_done(item: WorkItem, actor: User | None, now: datetime,
+              connection: Connection | None = None, *, gone: str | None = None) -> None:
     """Complete the work item with one conditional UPDATE: a second completion finds no row."""
+    by = actor.id if actor else None
     result = _MARK_DONE.execute(connection or db.session.connection(),
-                                {"item_id": item.id, "at": now, "by": actor.id})
+                                {"item_id": item.id, "at": now, "by": by})
     if result.rowcount != 1:
-        raise Conflict(_("This task has already been done."))
+        raise Conflict(gone or _("This task has already been done."))
     for key, value in (("status", "completed"), ("completed_at", now),
-                       ("completed_by_id", actor.id), ("version", item.version + 1)):
+                       ("completed_by_id", by), ("version", item.version + 1)):
         set_committed_value(item, key, value)
 
 

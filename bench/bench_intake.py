@@ -16,7 +16,8 @@ The load generator (bench/http_load.py: raw keep-alive sockets in BENCH_CLIENTS 
 shares the two cores with the server, as the issue asks; its own CPU is reported.
 
 Run: ``python -m bench bench_intake`` (or ``make bench``). BENCH_WORKER (gthread | sync) and
-BENCH_THREADS choose the gunicorn worker class and threads per worker.
+BENCH_THREADS choose the gunicorn worker class and threads per worker; BENCH_BACKENDS
+(sqlite,postgresql) and BENCH_WORKLOADS (SODAI_GOMI,KAIGO_TORISAGE) narrow the run.
 """
 
 from __future__ import annotations
@@ -47,6 +48,10 @@ SECONDS = float(os.environ.get("BENCH_SECONDS", "60"))
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "6"))
 WORKER = os.environ.get("BENCH_WORKER", "gthread")
 THREADS = int(os.environ.get("BENCH_THREADS", "2"))
+BACKENDS = os.environ.get("BENCH_BACKENDS", "sqlite,postgresql").split(",")
+WORKLOADS = [(code, label) for code, label in (("SODAI_GOMI", "fields only"),
+                                               ("KAIGO_TORISAGE", "fields + Excel workbook"))
+             if code in os.environ.get("BENCH_WORKLOADS", "SODAI_GOMI,KAIGO_TORISAGE")]
 BASELINE_SECONDS = 5.0
 TARGET = 200.0
 
@@ -180,8 +185,7 @@ def _scenario(backend: str, url: str, rows: list[Row], db_pid: int | None = None
         with gunicorn(env, args, ROOT, log) as server:
             port = server.port
             drive(port, _posts(token, "SODAI_GOMI"), min(3.0, SECONDS), CLIENTS, 201)  # warm-up
-            for workload, label in (("SODAI_GOMI", "fields only"),
-                                    ("KAIGO_TORISAGE", "fields + Excel workbook")):
+            for workload, label in WORKLOADS:
                 posts = _posts(token, workload)
                 before = drive(port, _me(token), BASELINE_SECONDS, CLIENTS, 200)
                 locked, cpu = _locked(log), _cpu(server, db_pid)
@@ -196,10 +200,7 @@ def _scenario(backend: str, url: str, rows: list[Row], db_pid: int | None = None
             print(f"{backend} server log: {count} × {line}")
 
 
-def main() -> None:
-    rows: list[Row] = []
-    with tempfile.TemporaryDirectory(prefix="madoguchi-bench-") as tmp:
-        _scenario("SQLite", f"sqlite:///{Path(tmp) / 'intake.sqlite3'}", rows)
+def _postgresql(rows: list[Row]) -> None:
     from tests.support.pgserver import PgServer
 
     server = PgServer().start()
@@ -209,6 +210,15 @@ def main() -> None:
                   postmaster)
     finally:
         server.stop()
+
+
+def main() -> None:
+    rows: list[Row] = []
+    if "sqlite" in BACKENDS:
+        with tempfile.TemporaryDirectory(prefix="madoguchi-bench-") as tmp:
+            _scenario("SQLite", f"sqlite:///{Path(tmp) / 'intake.sqlite3'}", rows)
+    if "postgresql" in BACKENDS:
+        _postgresql(rows)
     print_table(f"Intake API, gunicorn 2 {WORKER} workers × {THREADS} threads, "
                 f"{CLIENTS} keep-alive clients on loopback", rows)
 

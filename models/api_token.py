@@ -9,6 +9,7 @@ from sqlalchemy import ForeignKey, Integer, String, bindparam, or_, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Model, UTCDateTime, utcnow
+from models.prepared import Prepared
 from models.user import User, UserRole
 
 TOKEN_PREFIX = "mdg_"
@@ -46,16 +47,18 @@ _TOKENS, _USERS, _ROLES = ApiToken.__table__, User.__table__, UserRole.__table__
 # A live token with its active user and one row per role (a user without roles: one row, role
 # NULL) — one statement, run on every request, so revocation and deactivation take effect at
 # once in every worker process.
-LOOKUP = (select(_TOKENS.c.id.label("token_id"), _TOKENS.c.last_used_at.label("token_used_at"),
-                 *_USERS.c, _ROLES.c.role)
-          .join_from(_TOKENS, _USERS, _USERS.c.id == _TOKENS.c.user_id)
-          .outerjoin(_ROLES, _ROLES.c.user_id == _USERS.c.id)
-          .where(_TOKENS.c.token_hash == bindparam("token_hash"),
-                 _TOKENS.c.revoked_at.is_(None), _USERS.c.active.is_(True)))
+LOOKUP = Prepared(
+    select(_TOKENS.c.id.label("token_id"), _TOKENS.c.last_used_at.label("token_used_at"),
+           *_USERS.c, _ROLES.c.role)
+    .join_from(_TOKENS, _USERS, _USERS.c.id == _TOKENS.c.user_id)
+    .outerjoin(_ROLES, _ROLES.c.user_id == _USERS.c.id)
+    .where(_TOKENS.c.token_hash == bindparam("token_hash"),
+           _TOKENS.c.revoked_at.is_(None), _USERS.c.active.is_(True)))
 
 # Sets last_used_at unless another request (or worker) already did within LAST_USED_EVERY.
-TOUCH = (_TOKENS.update()
-         .where(_TOKENS.c.id == bindparam("token_id"),
-                or_(_TOKENS.c.last_used_at.is_(None),
-                    _TOKENS.c.last_used_at < bindparam("stale_before", type_=UTCDateTime)))
-         .values(last_used_at=bindparam("now", type_=UTCDateTime)))
+TOUCH = Prepared(
+    _TOKENS.update()
+    .where(_TOKENS.c.id == bindparam("token_id"),
+           or_(_TOKENS.c.last_used_at.is_(None),
+               _TOKENS.c.last_used_at < bindparam("stale_before", type_=UTCDateTime)))
+    .values(last_used_at=bindparam("now", type_=UTCDateTime)))

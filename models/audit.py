@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, event
+from sqlalchemy import ForeignKey, Index, Integer, String, bindparam, event
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import JsonType, Model, UTCDateTime, utcnow
+from models.prepared import Prepared
 from webapp.extensions import db
 
 
@@ -30,7 +31,8 @@ class AuditEvent(Model):
     ip: Mapped[str | None] = mapped_column(String(45))
 
 
-_INSERT = AuditEvent.__table__.insert()  # compiled once, reused for every event
+_INSERT = Prepared(AuditEvent.__table__.insert().values(
+    {c.key: bindparam(c.key) for c in AuditEvent.__table__.c if c.key != "id"}))
 
 
 def record(action: str, obj_type: str, obj_id, *, actor=None, actor_name: str | None = None,
@@ -42,7 +44,7 @@ def record(action: str, obj_type: str, obj_id, *, actor=None, actor_name: str | 
     transaction's unit of work, and this keeps each workflow step's flush small.
     """
     # Through the connection: no autoflush of pending ORM changes, same transaction.
-    db.session.connection().execute(_INSERT, {
+    _INSERT.execute(db.session.connection(), {
         "action": action,
         "object_type": obj_type,
         "object_id": "" if obj_id is None else str(obj_id),

@@ -198,26 +198,28 @@ def token_login(raw: str, now: datetime | None = None) -> TokenLogin | None:
     """
     if not raw.startswith(TOKEN_PREFIX):
         return None
-    rows = db.session.connection().execute(LOOKUP, {"token_hash": hash_token(raw)}).all()
+    connection = db.session.connection()
+    rows = LOOKUP.mappings(connection, {"token_hash": hash_token(raw)})
     if not rows:
         return None
     now = now or utcnow()
-    used = rows[0].token_used_at
+    used = rows[0]["token_used_at"]
     touched = used is None or now - used >= LAST_USED_EVERY
     if touched:  # a no-op when another worker has just written it
-        db.session.connection().execute(TOUCH, {"token_id": rows[0].token_id, "now": now,
-                                                "stale_before": now - LAST_USED_EVERY})
+        TOUCH.execute(connection, {"token_id": rows[0]["token_id"], "now": now,
+                                   "stale_before": now - LAST_USED_EVERY})
     return TokenLogin(_attached_user(rows), touched)
 
 
-def _attached_user(rows) -> User:
+def _attached_user(rows: list[dict]) -> User:
     """The token's user as a persistent object built from the lookup rows (no further query)."""
-    first = rows[0]._mapping
+    first = rows[0]
     existing = db.session.identity_map.get(identity_key(User, first["id"]))
     if existing is not None:
         return existing
     user = build(User, {name: first[name] for name in _USER_COLUMNS})
-    roles = [build(UserRole, {"user_id": user.id, "role": row.role}) for row in rows if row.role]
+    roles = [build(UserRole, {"user_id": user.id, "role": row["role"]}) for row in rows
+             if row["role"]]
     for role in roles:
         make_transient_to_detached(role)
     set_committed_value(user, "role_rows", roles)

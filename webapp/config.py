@@ -5,7 +5,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+
+from webapp.sqlite_writers import WriterQueue, connection_class
+
 ROOT = Path(__file__).resolve().parent.parent
+SQLITE_BUSY_SECONDS = 15  # how long a SQLite writer waits for the write lock
 
 
 class ConfigError(RuntimeError):
@@ -76,7 +81,13 @@ def _check(cfg: dict) -> None:
 
 
 def engine_options(url: str) -> dict:
-    """Engine options per backend: SQLite gets a busy timeout, PostgreSQL a healthy pool."""
+    """Engine options per backend: SQLite gets a busy timeout and a writers' queue (for a
+    database file), PostgreSQL a healthy pool."""
     if url.startswith("sqlite"):
-        return {"connect_args": {"timeout": 15, "check_same_thread": False}}
+        options = {"connect_args": {"timeout": SQLITE_BUSY_SECONDS, "check_same_thread": False}}
+        database = make_url(url).database
+        if database and database != ":memory:":
+            queue = WriterQueue(database, SQLITE_BUSY_SECONDS)
+            options["connect_args"]["factory"] = connection_class(queue)
+        return options
     return {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 10}

@@ -17,16 +17,26 @@ from models.base import utcnow
 from models.case import Case
 from models.counter import next_value
 from models.office import Department, Office
+from models.prepared import Prepared
+from models.process import ProcessVersion
 from models.user import User
 from models.work_item import ACTIVE_STATUSES, WorkItem
 from webapp.extensions import db
 from workflows import engine
-from workflows._sql import Prepared
 from workflows.errors import EngineError, TaskNotReadyError
 from workflows.failures import Conflict, stale_is_conflict
 from workflows.permissions import check_can_complete
 from workflows.registry import bundle_for_case, bundle_for_ref, require_latest
-from workflows.state import NOTHING, Snapshot, insert_case, mark_error, save_run, snapshot
+from workflows.state import (
+    Snapshot,
+    insert_case,
+    insert_prepared,
+    mark_error,
+    prepare_case,
+    record_if_completed,
+    save_run,
+    snapshot,
+)
 from workflows.taskforms import validate_task_data
 
 
@@ -55,25 +65,37 @@ def start_case(process_id: str, data: dict, *, actor: User | None, channel: str 
     """Start a case on the latest version of a process and create its first work items."""
     now = now or utcnow()
     version = require_latest(process_id)
-    fy, number = case_number(now)
-    case = insert_case(number=number, fiscal_year=fy, process_version_id=version.id,
-                       process_sha256=version.sha256, process_id=process_id,
-                       procedure_code=procedure_code, channel=channel,
-                       office_id=office.id if office else None,
-                       department_id=department.id if department else None,
-                       subject_name=subject_name[:120], subject_kana=subject_kana,
-                       reference=reference, data=dict(data), state={},
-                       created_by_id=actor.id if actor else None, created_at=now,
-                       updated_at=now)
-    record("case_started", "case", case.id, actor=actor, at=now,
-           details={"number": number, "process": f"{process_id} {version.label}",
-                    "channel": channel, "data": data})
     try:
-        run = engine.start(bundle_for_ref(version), dict(data), now=now)
+        run, failure = engine.start(bundle_for_ref(version), dict(data), now=now), None
     except EngineError as exc:
-        mark_error(case, exc, {"action": "start", "data": data}, now, actor)
-        return Outcome(case, error=str(exc))
-    return Outcome(case, save_run(case, run, now, NOTHING))
+        run, failure = None, exc
+    values = dict(process_version_id=version.id, process_sha256=version.sha256,
+                  process_id=process_id, procedure_code=procedure_code, channel=channel,
+                  office_id=office.id if office else None,
+                  department_id=department.id if department else None,
+                  subject_name=subject_name[:120], subject_kana=subject_kana,
+                  reference=reference, created_by_id=actor.id if actor else None,
+                  created_at=now)
+    if failure is not None:
+        fy, number = case_number(now)
+        case = insert_case(**values, number=number, fiscal_year=fy, data=dict(data), state={},
+                           updated_at=now)
+        _record_start(case, version, channel, data, actor, now)
+        mark_error(case, failure, {"action": "start", "data": data}, now, actor)
+        return Outcome(case, error=str(failure))
+    new = prepare_case(run, now, values, office=office, department=department)
+    fy, number = case_number(now)  # the first write: from here on, only inserts
+    created = insert_prepared(new, now, number=number, fiscal_year=fy)
+    _record_start(new.case, version, channel, data, actor, now)
+    record_if_completed(new.case, run, now)
+    return Outcome(new.case, created)
+
+
+def _record_start(case: Case, version: ProcessVersion, channel: str, data: dict, actor: User | None,
+                  now: datetime) -> None:
+    record("case_started", "case", case.id, actor=actor, at=now,
+           details={"number": case.number, "process": f"{case.process_id} {version.label}",
+                    "channel": channel, "data": data})
 
 
 @stale_is_conflict

@@ -21,16 +21,20 @@ from email.utils import formatdate, make_msgid
 
 from flask import current_app
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import or_, select, update
+from sqlalchemy import bindparam, or_, select, update
 
 from models.base import utcnow
 from models.outbox import OutboxMessage
+from models.prepared import Prepared
 from webapp.extensions import db
 
 MAX_ATTEMPTS = 10
 LEASE = timedelta(minutes=5)
 MAX_BACKOFF = timedelta(hours=6)
-_INSERT = OutboxMessage.__table__.insert()
+_OUTBOX_COLUMNS = ("kind", "to_addr", "subject", "body", "status", "attempts", "next_attempt_at",
+                   "created_at", "application_id", "applicant_id")
+_INSERT = Prepared(OutboxMessage.__table__.insert().values(
+    {name: bindparam(name) for name in _OUTBOX_COLUMNS}))
 
 Sender = Callable[[OutboxMessage], None]
 
@@ -39,7 +43,7 @@ def enqueue(kind: str, to_addr: str, subject: str, body: str, *, application_id:
             applicant_id: int | None = None, now: datetime | None = None) -> None:
     """Add a plain-text message to the outbox in the current transaction."""
     now = now or utcnow()
-    db.session.connection().execute(_INSERT, {
+    _INSERT.execute(db.session.connection(), {
         "kind": kind, "to_addr": to_addr, "subject": subject[:200], "body": body,
         "status": "pending", "attempts": 0, "next_attempt_at": now, "created_at": now,
         "application_id": application_id, "applicant_id": applicant_id})

@@ -11,6 +11,7 @@ from sqlalchemy import bindparam, func, select
 
 from forms.registry import known_keys
 from models.audit import record
+from models.prepared import Prepared
 from models.process import ProcessVersion
 from models.user import User
 from webapp.extensions import db
@@ -99,14 +100,14 @@ class VersionRef:
         return f"v{self.version}"
 
 
-_LATEST = (select(ProcessVersion.id, ProcessVersion.version, ProcessVersion.sha256)
-           .where(ProcessVersion.process_id == bindparam("pid"))
-           .order_by(ProcessVersion.version.desc()).limit(1))
+_LATEST = Prepared(select(ProcessVersion.id, ProcessVersion.version, ProcessVersion.sha256)
+                   .where(ProcessVersion.process_id == bindparam("pid"))
+                   .order_by(ProcessVersion.version.desc()).limit(1))
 
 
 def require_latest(process_id: str) -> VersionRef:
     """The newest version, or NotFound with a message naming the process."""
-    row = db.session.connection().execute(_LATEST, {"pid": process_id}).first()
+    row = _LATEST.execute(db.session.connection(), {"pid": process_id}).first()
     if row is None:
         raise NotFound(_("No process %(id)s has been deployed.", id=process_id))
     return VersionRef(*row)

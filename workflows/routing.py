@@ -11,6 +11,7 @@ from sqlalchemy import select
 from japan.calendar import JST, add_business_days
 from models.case import Case
 from models.office import Office
+from models.prepared import Prepared
 from webapp.extensions import db
 
 STAFF_ROLES = ("branch_clerk", "ward_clerk", "supervisor")
@@ -25,9 +26,14 @@ class Route:
     department_id: int | None
 
 
+_OFFICES = Office.__table__
+_WARD_OFFICE = Prepared(select(_OFFICES.c.id).where(_OFFICES.c.kind == "ward")
+                        .order_by(_OFFICES.c.id).limit(1))
+
+
 def ward_office_id() -> int | None:
     """The ward office (区役所) that holds the departments."""
-    return db.session.scalar(select(Office.id).where(Office.kind == "ward").order_by(Office.id))
+    return _WARD_OFFICE.execute(db.session.connection(), {}).scalar()
 
 
 def route_for(case: Case, role: str) -> Route:

@@ -17,14 +17,15 @@ from japan.text import search_key
 from models.audit import record
 from models.case import Case
 from models.loaded import inserted
+from models.office import Department, Office
+from models.prepared import Prepared
 from models.timer import Timer
 from models.user import User
 from models.work_item import ACTIVE_STATUSES, WorkItem
 from webapp.extensions import db
 from workflows import engine
-from workflows._sql import Prepared
 from workflows.errors import EngineError, StepError
-from workflows.routing import default_due, route_for
+from workflows.routing import Route, default_due, route_for
 
 _ITEM_COLUMNS = ("case_id", "task_id", "engine_task_id", "bpmn_id", "name", "role", "form_key",
                  "office_id", "department_id", "assignee_id", "status", "due_at", "created_at",
@@ -61,8 +62,6 @@ class Snapshot:
     timers: frozenset[tuple[str, datetime]] = frozenset()
 
 
-NOTHING = Snapshot()
-
 
 def snapshot(run: engine.Run) -> Snapshot:
     """Take the snapshot of a freshly restored run, before changing it."""
@@ -75,8 +74,8 @@ def save_run(case: Case, run: engine.Run, now: datetime, before: Snapshot | None
              ) -> list[str]:
     """Write the run into the case, work items and timers; returns the new items' task ids.
 
-    `before` is the snapshot taken right after restoring the run (NOTHING for a new case), so
-    the usual step only writes what changed; None makes it re-read items and timers.
+    `before` is the snapshot taken right after restoring the run, so the usual step only
+    writes what changed; None makes it re-read items and timers.
     `connection` is the session's (looked up once per step: each lookup costs ~50 µs).
     """
     with db.session.no_autoflush:  # one flush at the end, not one per query
@@ -92,35 +91,89 @@ def _save_run(case: Case, run: engine.Run, now: datetime, before: Snapshot | Non
     else:
         created = _sync_work_items(case, ready, before.ready - {done_task_id}, now, connection)
     _sync_timers(case, run, None if before is None else before.timers)
+    write_case(case, _run_values(case.subject_name, run, ready, now), connection)
+    record_if_completed(case, run, now)
+    return created
+
+
+def _run_values(subject_name: str | None, run: engine.Run, ready: list, now: datetime) -> dict:
+    """The case columns that follow from a run."""
     values = {"state": run.dump(), "data": run.data, "rounds": run.rounds, "updated_at": now,
-              "error": None, "subject_key": _subject_key(case.subject_name or ""),
+              "error": None, "subject_key": _subject_key(subject_name or ""),
               "status": "completed" if run.is_completed else ("active" if ready else "waiting")}
     if run.is_completed:
         values["completed_at"] = now
-    write_case(case, values, connection)
+    return values
+
+
+def record_if_completed(case: Case, run: engine.Run, now: datetime) -> None:
+    """Audit the end of the case when the run has reached an end event."""
     if run.is_completed:
         record("case_completed", "case", case.id, actor_name="system",
                details={"number": case.number, "end": run.end_event_id()}, at=now)
+
+
+@dataclass
+class NewCase:
+    """A case built from its first run, with its first work items routed: ready to INSERT."""
+
+    case: Case
+    ready: list
+    routes: list[Route]
+    timers: list[tuple[str, datetime]]
+
+
+def prepare_case(run: engine.Run, now: datetime, values: dict, *, office: Office | None,
+                 department: Department | None) -> NewCase:
+    """Everything a new case writes, computed before anything is written.
+
+    On SQLite the write lock is taken by a transaction's first write and held until its
+    commit, so the engine, the serialisation and the routing all happen before it.
+    office and department are the objects behind the ids; routing reads them, not the DB.
+    """
+    ready = run.ready_user_tasks()
+    case = _new_case({**values, **_run_values(values.get("subject_name"), run, ready, now)})
+    set_committed_value(case, "office", office)
+    set_committed_value(case, "department", department)
+    return NewCase(case, ready, [route_for(case, task.lane or "") for task in ready],
+                   sorted({(t.bpmn_id, t.due_at) for t in run.waiting_timers()}))
+
+
+def insert_prepared(new: NewCase, now: datetime, **numbers) -> list[str]:
+    """INSERT the prepared case (given its numbers), its work items and timers."""
+    case = new.case
+    for key, value in numbers.items():
+        setattr(case, key, value)
+    _insert(case)
+    connection = db.session.connection()
+    created = [_new_item(case, task, route, now, connection)
+               for task, route in zip(new.ready, new.routes, strict=True)]
+    for bpmn_id, due_at in new.timers:
+        db.session.add(Timer(case_id=case.id, bpmn_id=bpmn_id, due_at=due_at))
     return created
 
 
 def insert_case(**values) -> Case:
-    """INSERT a new case (version 1) in one statement; returns it persistent in the session.
+    """INSERT a new case (version 1) in one statement; returns it persistent in the session."""
+    return _insert(_new_case(values))
 
-    The object is built first (so model validators run), every column then gets its value or
-    its default, and the row goes in without the unit of work: no flush and no reload follow.
-    """
+
+def _new_case(values: dict) -> Case:
+    """The case object (model validators run) with every column given or defaulted."""
     case = Case(**{"status": "active", "rounds": 0, "version": 1,
                    "subject_key": search_key(values.get("subject_name") or ""), **values})
-    row = {}
     for column in _CASES.c:
-        if column.key == "id":
+        if column.key == "id" or column.key in _NULL_AT_START or column.default is None:
             continue
-        value = getattr(case, column.key)
-        if value is None and column.key not in _NULL_AT_START and column.default is not None:
-            value = column.default.arg if column.default.is_scalar else column.default.arg(None)
-            setattr(case, column.key, value)
-        row[column.key] = value
+        if getattr(case, column.key) is None:
+            default = column.default
+            setattr(case, column.key, default.arg if default.is_scalar else default.arg(None))
+    return case
+
+
+def _insert(case: Case) -> Case:
+    """The row goes in without the unit of work: no flush and no reload follow."""
+    row = {column.key: getattr(case, column.key) for column in _CASES.c if column.key != "id"}
     case.id = _INSERT_CASE.execute(db.session.connection(), row).scalar_one()
     return inserted(case)  # as if read back: persistent, nothing pending
 
@@ -161,7 +214,7 @@ def _sync_work_items(case: Case, ready: list, had: frozenset[str], now: datetime
                                    WorkItem.status.in_(ACTIVE_STATUSES))
             .values(status="cancelled", completed_at=now, version=WorkItem.version + 1)
             .execution_options(synchronize_session="fetch"))
-    return [_new_item(case, task, now, connection) for task in ready
+    return [_new_item(case, task, None, now, connection) for task in ready
             if task.task_id not in had]
 
 
@@ -173,12 +226,13 @@ def _resync_work_items(case: Case, ready: list, now: datetime, connection: Conne
         if engine_task_id not in ready_ids:
             item.status = "cancelled"
             item.completed_at = now
-    return [_new_item(case, task, now, connection) for task in ready
+    return [_new_item(case, task, None, now, connection) for task in ready
             if task.task_id not in existing]
 
 
-def _new_item(case: Case, task, now: datetime, connection: Connection) -> str:
-    route = route_for(case, task.lane or "")
+def _new_item(case: Case, task, route: Route | None, now: datetime,
+              connection: Connection) -> str:
+    route = route or route_for(case, task.lane or "")
     task_id = str(uuid.uuid4())
     _INSERT_ITEM.execute(connection, {
         "case_id": case.id, "task_id": task_id, "engine_task_id": task.task_id,

@@ -25,7 +25,7 @@ from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
-from sqlalchemy import Row, bindparam, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -34,6 +34,7 @@ from models.application import Application
 from models.idempotency import IdempotencyKey
 from models.loaded import from_row
 from models.office import Department
+from models.prepared import Prepared
 from models.procedure import Procedure
 from models.user import User
 from webapp.extensions import db
@@ -45,17 +46,18 @@ from workflows.failures import Conflict, InvalidInput
 KEY_MAX = 100
 MAX_ATTACHMENTS = 10
 _KEYS = IdempotencyKey.__table__
-_INSERT_KEY = _KEYS.insert()
+_INSERT_KEY = Prepared(_KEYS.insert().values(
+    {c.key: bindparam(c.key) for c in _KEYS.c if c.key != "id"}))
 _PROCEDURES, _DEPARTMENTS = Procedure.__table__, Department.__table__
-_FIND_PROCEDURE = (
+_FIND_PROCEDURE = Prepared(
     select(*_PROCEDURES.c, *(c.label(f"dept_{c.key}") for c in _DEPARTMENTS.c))
     .select_from(_PROCEDURES.outerjoin(_DEPARTMENTS,
                                        _DEPARTMENTS.c.id == _PROCEDURES.c.department_id))
     .where(_PROCEDURES.c.code == bindparam("code")))
 _PROCEDURE_KEYS = [c.key for c in _PROCEDURES.c]
 _DEPARTMENT_KEYS = [c.key for c in _DEPARTMENTS.c]
-_FIND_KEY = select(_KEYS.c.body_sha256, _KEYS.c.response).where(
-    _KEYS.c.user_id == bindparam("user_id"), _KEYS.c.key == bindparam("key"))
+_FIND_KEY = Prepared(select(_KEYS.c.body_sha256, _KEYS.c.response).where(
+    _KEYS.c.user_id == bindparam("user_id"), _KEYS.c.key == bindparam("key")))
 
 
 @dataclass(frozen=True)
@@ -70,15 +72,15 @@ def body_digest(body: Any) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _find(user: User, key: str) -> Row | None:
-    return db.session.connection().execute(_FIND_KEY, {"user_id": user.id, "key": key}).first()
+def _find(user: User, key: str) -> dict | None:
+    return _FIND_KEY.first(db.session.connection(), {"user_id": user.id, "key": key})
 
 
-def _replay(row: Row, digest: str) -> IntakeResult:
-    if row.body_sha256 != digest:
+def _replay(row: dict, digest: str) -> IntakeResult:
+    if row["body_sha256"] != digest:
         raise Conflict(_("This Idempotency-Key was already used with a different request "
                          "body."))
-    return IntakeResult(200, dict(row.response))
+    return IntakeResult(200, dict(row["response"]))
 
 
 def _text(value: Any, limit: int) -> str:
@@ -124,10 +126,9 @@ def _uploads(body: dict, errors: dict) -> dict[str, Upload]:
 
 def _procedure(code: str) -> Procedure | None:
     """The procedure with its department, read in one Core query (no ORM load)."""
-    row = db.session.connection().execute(_FIND_PROCEDURE, {"code": code}).first()
-    if row is None:
+    values = _FIND_PROCEDURE.first(db.session.connection(), {"code": code})
+    if values is None:
         return None
-    values = row._mapping
     procedure = from_row(Procedure, {k: values[k] for k in _PROCEDURE_KEYS})
     if values["dept_id"] is not None:
         set_committed_value(procedure, "department", from_row(
@@ -173,7 +174,7 @@ def receive(user: User, key: str, body: Any, now: datetime) -> IntakeResult:
     response = {"application_number": application.number, "case_id": application.case_id,
                 "status": application.status}
     try:  # the key goes in last; a concurrent request with the same key fails here
-        db.session.connection().execute(_INSERT_KEY, {
+        _INSERT_KEY.execute(db.session.connection(), {
             "user_id": user.id, "key": key, "body_sha256": digest, "response": response,
             "application_id": application.id, "created_at": now})
     except IntegrityError:

@@ -6,6 +6,7 @@ markup. Links point at PUBLIC_BASE_URL, never at the Host header of a request.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
@@ -28,12 +29,31 @@ def _footer() -> list[str]:
             *signature.split("\\n")]
 
 
+def _body(name: str, lines: list[str]) -> str:
+    return "\n".join([_("Dear %(name)s,", name=name), "", *lines, *_footer()]) + "\n"
+
+
 def _send(kind: str, to_addr: str, name: str, subject: str, lines: list[str], *,
           application: Application | None = None, applicant_id: int | None = None,
           now: datetime) -> None:
-    body = "\n".join([_("Dear %(name)s,", name=name), "", *lines, *_footer()]) + "\n"
-    enqueue(kind, to_addr, subject, body, now=now, applicant_id=applicant_id,
+    enqueue(kind, to_addr, subject, _body(name, lines), now=now, applicant_id=applicant_id,
             application_id=application.id if application else None)
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A composed notice about an application, not yet in the outbox."""
+
+    kind: str
+    to_addr: str
+    subject: str
+    body: str
+    applicant_id: int | None
+
+    def send(self, application: Application, now: datetime) -> None:
+        """Put it in the outbox, in the current transaction."""
+        enqueue(self.kind, self.to_addr, self.subject, self.body, now=now,
+                applicant_id=self.applicant_id, application_id=application.id)
 
 
 def _when(value: datetime | None) -> str:
@@ -101,7 +121,7 @@ def notice_address(application: Application) -> str:
     spec = procedure_form(application.procedure.form_key)
     chosen = (application.fields or {}).get(spec.email_field) if spec and spec.email_field \
         else None
-    return chosen or application.applicant_email
+    return chosen or application.applicant_email or ""
 
 
 def _locale(application: Application) -> str:
@@ -120,11 +140,18 @@ def _head(application: Application) -> list[str]:
 def application_notice(application: Application, kind: str, now: datetime, *,
                        labels: list[str] | None = None) -> None:
     """submitted, resubmitted, returned, reminder, accepted, rejected or withdrawn."""
+    compose_notice(application, kind, labels=labels).send(application, now)
+
+
+def compose_notice(application: Application, kind: str, *,
+                   labels: list[str] | None = None) -> Notice:
+    """The notice of this kind in the applicant's language (send it once it is stored)."""
     with force_locale(_locale(application)):
         subject, lines = _compose(application, kind, labels or [])
-        _send(kind, notice_address(application), application.applicant_name or "—",
-              f"{subject}（{_('Application number')} {application.number}）", lines,
-              application=application, applicant_id=application.applicant_id, now=now)
+        return Notice(kind, notice_address(application),
+                      f"{subject}（{_('Application number')} {application.number}）",
+                      _body(application.applicant_name or "—", lines),
+                      application.applicant_id)
 
 
 def _compose(application: Application, kind: str, labels: list[str]) -> tuple[str, list[str]]:

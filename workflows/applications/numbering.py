@@ -10,19 +10,30 @@ works on 0 … 99,999,999 (two halves of 10^4) and "cycle-walks" until the value
 
 Changing the key later would restart the sequence with another permutation; the unique
 constraint and the existence check in ``next_number`` then skip any number already issued.
+
+Serials are reserved in blocks of ``BLOCK`` per worker process, each block in a short
+transaction of its own (``models.counter.reserve``): taking a number then writes nothing in the
+caller's transaction, so on SQLite the write lock is not taken until the case's rows go in, and
+on PostgreSQL submissions do not queue on the counter row. Serials of a block that a process
+never used, or of a transaction that rolled back, are skipped; nobody can tell, since the
+numbers are permuted anyway, and none is ever issued twice.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import os
+import threading
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from flask import current_app
 from sqlalchemy import bindparam, select
 
 from models.application import Application
-from models.counter import next_value
+from models.counter import next_value, reserve
+from models.prepared import Prepared
 from webapp.extensions import db
 
 COUNTER = "application_number"
@@ -30,7 +41,9 @@ HALF = 10**4
 LOW = 10**7  # the smallest 8-digit number
 SPAN = 9 * 10**7  # how many 8-digit numbers there are
 ROUNDS = 8
-_TAKEN = select(Application.id).where(Application.number == bindparam("number"))
+BLOCK = 20  # serials reserved at a time by one worker process
+_SERIALS = "madoguchi_application_serials"  # the app's _Serials, in app.extensions
+_TAKEN = Prepared(select(Application.id).where(Application.number == bindparam("number")))
 
 
 def _key() -> bytes:
@@ -65,10 +78,38 @@ def permute(serial: int, key: bytes) -> int:
     return value + LOW
 
 
+@dataclass
+class _Serials:
+    """This process's reserved block of serials: next to hand out, and the end (exclusive)."""
+
+    pid: int = 0
+    next: int = 0
+    end: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def take(self) -> int:
+        with self.lock:
+            if self.pid != os.getpid() or self.next >= self.end:  # used up, or a forked copy
+                first = reserve(COUNTER, BLOCK)
+                self.pid, self.next, self.end = os.getpid(), first, first + BLOCK
+            self.next += 1
+            return self.next - 1
+
+
+def _serial() -> int:
+    connection = db.session.connection()
+    if connection.dialect.name == "sqlite" and connection.connection.dbapi_connection \
+            .in_transaction:  # this transaction already holds the write lock: take one here
+        return next_value(COUNTER)
+    extensions = current_app.extensions
+    serials = extensions.get(_SERIALS) or extensions.setdefault(_SERIALS, _Serials())
+    return serials.take()
+
+
 def next_number() -> str:
-    """Take the next application number inside the caller's transaction."""
+    """Take the next application number; it is never issued again, even after a rollback."""
     key = _key()
     while True:
-        number = str(permute(next_value(COUNTER) - 1, key))
-        if db.session.connection().execute(_TAKEN, {"number": number}).first() is None:
+        number = str(permute(_serial() - 1, key))
+        if _TAKEN.execute(db.session.connection(), {"number": number}).first() is None:
             return number

@@ -6,12 +6,13 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Column, inspect
+from sqlalchemy import Column, bindparam, inspect
 
 from forms.application_fields import ProcedureForm
 from models.application import Application
 from models.audit import record
 from models.loaded import inserted
+from models.prepared import Prepared
 from models.procedure import Procedure
 from models.user import User
 from webapp.extensions import db
@@ -22,7 +23,9 @@ from workflows.applications.validation import collect_findings, form_of
 from workflows.failures import InvalidInput, OperationError
 
 _APPLICATIONS = Application.__table__
-_INSERT = _APPLICATIONS.insert().returning(_APPLICATIONS.c.id)
+_INSERT = Prepared(_APPLICATIONS.insert().values(
+    {c.key: bindparam(c.key) for c in _APPLICATIONS.c if not c.primary_key})
+    .returning(_APPLICATIONS.c.id))
 
 
 class ProcessFailed(OperationError):
@@ -51,7 +54,7 @@ def _insert(application: Application) -> None:
               for column in _APPLICATIONS.c if not column.primary_key}
     values.update(procedure_id=application.procedure.id, case_id=application.case.id,
                   applicant_id=application.applicant.id if application.applicant else None)
-    values["id"] = db.session.connection().execute(_INSERT, values).scalar_one()
+    values["id"] = _INSERT.execute(db.session.connection(), values).scalar_one()
     given.update(values)  # the row as stored; inserted() takes it as loaded
     inserted(application)
 
@@ -75,18 +78,21 @@ def submit(application: Application, *, actor: User | None, actor_name: str, now
     spec = form_of(procedure)
     number = next_number()
     name = subject_of(spec, application.fields) or application.applicant_name
-    data = {"application_number": number, "procedure_code": procedure.code,
-            "correction_days": procedure.correction_days}
-    outcome = cases.start_case(procedure.process_id, data, actor=actor, channel="online",
-                               department=procedure.department, procedure_code=procedure.code,
-                               subject_name=name, reference=number, now=now,
-                               subject_kana=str((application.fields or {}).get("name_kana") or ""))
+    with db.session.no_autoflush:  # a draft's changes are written with the rest, below
+        application.number, application.applicant_name = number, name
+        application.status = "submitted"
+        application.submitted_at = application.updated_at = now
+        notice = messages.compose_notice(application, "submitted")
+        data = {"application_number": number, "procedure_code": procedure.code,
+                "correction_days": procedure.correction_days}
+        outcome = cases.start_case(
+            procedure.process_id, data, actor=actor, channel="online",
+            department=procedure.department, procedure_code=procedure.code, subject_name=name,
+            reference=number, now=now,
+            subject_kana=str((application.fields or {}).get("name_kana") or ""))
     if outcome.error:
         raise ProcessFailed(_("The application could not be received because its process "
                               "failed to start; please try again later."))
-    application.number, application.applicant_name = number, name
-    application.status = "submitted"
-    application.submitted_at = application.updated_at = now
     application.case = outcome.case
     application.case_version = outcome.case.version
     application.findings = collect_findings(application) if findings is None else findings
@@ -99,5 +105,5 @@ def submit(application: Application, *, actor: User | None, actor_name: str, now
            details={"number": number, "procedure": procedure.code,
                     "case": outcome.case.number, "channel": application.channel,
                     "findings": len(application.findings)})
-    messages.application_notice(application, "submitted", now)
+    notice.send(application, now)
     return application

@@ -34,6 +34,7 @@ class UserTaskSpecInfo:
     form_key: str
     fields: tuple[FieldSpec, ...]
     due_date: str | None = None
+    route: str | None = None  # madoguchi:route, see workflows.routing
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,7 @@ def _describe(task_specs: Iterable[SpiffTaskSpec], bundle: ProcessBundle) -> Non
                 raise BundleError(str(exc), element_id=bpmn_id) from exc
             bundle.user_tasks[bpmn_id] = UserTaskSpecInfo(
                 bpmn_id, name, spec.lane, spec.form.key or "", fields,
-                getattr(spec, "due_date", None))
+                getattr(spec, "due_date", None), getattr(spec, "route", None))
         definition = getattr(spec, "event_definition", None)
         if isinstance(definition, SpiffTimer):
             bundle.timers[bpmn_id] = TimerSpecInfo(

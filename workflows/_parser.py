@@ -22,6 +22,7 @@ from SpiffWorkflow.camunda.specs.user_task import UserTask as SpiffUserTask
 from workflows._timers import CLOCK_TIMERS
 
 CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
+MADOGUCHI_NS = "https://madoguchi.example/bpmn"  # our own attributes (madoguchi:route)
 
 
 class _ClockTimerMixin:
@@ -47,12 +48,14 @@ class _BoundaryEventParser(_ClockTimerMixin, CamundaBoundaryEventParser):
 
 
 class _UserTaskParser(SpiffUserTaskParser):
-    """Read camunda:formData without camunda:formKey (generated forms) and camunda:dueDate."""
+    """Read camunda:formData without camunda:formKey (generated forms), camunda:dueDate and
+    madoguchi:route (where the task goes, when not where its lane's role usually works)."""
 
     def create_task(self) -> SpiffUserTask:
-        """Create the user task spec and remember its due date expression, if any."""
+        """Create the user task spec and remember its due date expression and route, if any."""
         spec: SpiffUserTask = super().create_task()
         spec.due_date = self.node.get(f"{{{CAMUNDA_NS}}}dueDate")
+        spec.route = self.node.get(f"{{{MADOGUCHI_NS}}}route")
         return spec
 
     def get_form(self) -> SpiffForm:

@@ -89,6 +89,7 @@ class UserTaskInfo:
     form_key: str
     fields: tuple[FieldSpec, ...]
     due_at: datetime | None = None
+    route: str | None = None  # madoguchi:route of the task, see workflows.routing
 
 
 @dataclass(frozen=True)
@@ -206,7 +207,8 @@ class Run:
             return UserTaskInfo(str(task.id), bpmn_id, name, task.task_spec.lane, "", ())
         due = task._get_internal_data(_DUE_KEY)
         return UserTaskInfo(str(task.id), bpmn_id, known.name, known.lane, known.form_key,
-                            known.fields, datetime.fromisoformat(due) if due else None)
+                            known.fields, datetime.fromisoformat(due) if due else None,
+                            known.route)
 
     def waiting_timers(self) -> list[TimerInfo]:
         """Timers that are waiting, with their due time."""

@@ -1,4 +1,12 @@
-"""Which office and department a case's task goes to, by the role of its lane."""
+"""Which office and department a case's task goes to: by the role of its lane, or by the
+task's own ``madoguchi:route`` attribute in the BPMN.
+
+Branch clerks work at the case's office (the branch that took it in); ward clerks and
+supervisors at the case's department. A user task may say otherwise:
+``madoguchi:route="case_office"`` sends it to the case's office whatever its lane (e.g. a
+supervisor at the branch answers for documents that did not arrive), ``"department"`` to the
+case's department.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +24,7 @@ from webapp.extensions import db
 
 STAFF_ROLES = ("branch_clerk", "ward_clerk", "supervisor")
 KNOWN_ROLES = frozenset({*STAFF_ROLES, "applicant", "designer", "admin"})
+ROUTES = ("case_office", "department")  # the values of madoguchi:route
 DEFAULT_DUE_BUSINESS_DAYS = 5
 CLOSING_TIME = time(17, 15)  # ward office counters close at 17:15
 
@@ -36,13 +45,11 @@ def ward_office_id() -> int | None:
     return _WARD_OFFICE.execute(db.session.connection(), {}).scalar()
 
 
-def route_for(case: Case, role: str) -> Route:
-    """Branch clerks work at the case's branch; ward staff at the case's department."""
-    if role == "branch_clerk":
+def route_for(case: Case, role: str, route: str | None = None) -> Route:
+    """Where a task of this lane role (and madoguchi:route, if the task has one) goes."""
+    if route == "case_office" or (route is None and role == "branch_clerk"):
         return Route(case.office_id, None)
-    if role == "supervisor" and (case.data or {}).get("supervisor_route") == "office":
-        return Route(case.office_id, None)  # case data asks for the case office's supervisor
-    if role in ("ward_clerk", "supervisor"):
+    if route == "department" or role in ("ward_clerk", "supervisor"):
         # Through the case's relationship: loaded once per case object, not looked up per task.
         office_id = case.department.office_id if case.department_id else ward_office_id()
         return Route(office_id, case.department_id)

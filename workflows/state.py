@@ -135,7 +135,7 @@ def prepare_case(run: engine.Run, now: datetime, values: dict, *, office: Office
     case = _new_case({**values, **_run_values(values.get("subject_name"), run, ready, now)})
     set_committed_value(case, "office", office)
     set_committed_value(case, "department", department)
-    return NewCase(case, ready, [route_for(case, task.lane or "") for task in ready],
+    return NewCase(case, ready, [route_for(case, task.lane or "", task.route) for task in ready],
                    sorted({(t.bpmn_id, t.due_at) for t in run.waiting_timers()}))
 
 
@@ -232,7 +232,7 @@ def _resync_work_items(case: Case, ready: list, now: datetime, connection: Conne
 
 def _new_item(case: Case, task, route: Route | None, now: datetime,
               connection: Connection) -> str:
-    route = route or route_for(case, task.lane or "")
+    route = route or route_for(case, task.lane or "", task.route)
     task_id = str(uuid.uuid4())
     _INSERT_ITEM.execute(connection, {
         "case_id": case.id, "task_id": task_id, "engine_task_id": task.task_id,

@@ -21,11 +21,13 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 
 from workflows._bundle import parse_bundle
 from workflows._clock import current_time
+from workflows._parser import MADOGUCHI_NS
 from workflows._timers import parse_cycle
 from workflows._xml import MAX_BYTES, UnsafeXmlError, parse_xml
 from workflows._xsd import BPMN_NS, schema_for, xsd_errors
 from workflows.errors import BundleError
 from workflows.formfields import FIELD_TYPES
+from workflows.routing import ROUTES
 from workflows.sandbox import check_expression, timer_literal
 
 __all__ = ["Problem", "parse_xml", "validate_files"]
@@ -121,6 +123,11 @@ def _check_user_tasks(name: str, root: etree._Element, known_roles: set[str],
                 "User task %(id)s is in lane %(lane)s, which is not a known role; rename the "
                 "lane to one of: %(roles)s.", id=task_id, lane=lane, roles=roles)))
         problems.extend(_check_form(name, task, form_keys))
+        route = task.get(f"{{{MADOGUCHI_NS}}}route")
+        if route is not None and route not in ROUTES:
+            problems.append(Problem(name, task_id, _(
+                "User task %(id)s has madoguchi:route %(route)s; use one of: %(routes)s.",
+                id=task_id, route=route, routes=", ".join(ROUTES))))
     return problems
 
 

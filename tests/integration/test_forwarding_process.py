@@ -152,6 +152,7 @@ def test_missing_document_found_after_a_search(fw, session):
     # The department has the bag now: its supervisors search, not the branch's.
     assert decision.role == "supervisor"
     assert decision.department_id == fw["departments"]["HOKEN"].id
+    assert decision.office_id == fw["departments"]["HOKEN"].office_id
     assert not matches_item(fw["people"]["sup_daishi"], decision)
     acknowledge.resolve_missing(fw["people"]["sup"], receipt, "found", "課内の別トレイにあった",
                                 now=T0 + timedelta(days=1))

@@ -187,3 +187,14 @@ def test_validation_is_fast_and_builds_the_schema_once() -> None:
         assert check({"correction_loop.bpmn": read("correction_loop.bpmn")}) == []
     assert time.perf_counter() - started < 1.0
     assert _schema.cache_info().misses == before
+
+
+def test_a_user_task_may_declare_where_it_goes() -> None:
+    declared = ' xmlns:madoguchi="https://madoguchi.example/bpmn" madoguchi:route="{}"' \
+               ' camunda:formKey="custody_receipt"'
+    for route in ("case_office", "department"):
+        assert changed("forwarding.bpmn", ' camunda:formKey="custody_receipt"',
+                       declared.format(route)) == []
+    problem = only(changed("forwarding.bpmn", ' camunda:formKey="custody_receipt"',
+                           declared.format("branch")))
+    assert problem.element_id == "take_documents" and "case_office" in problem.message

@@ -21,7 +21,7 @@ from models.user import User
 from webapp.extensions import db
 from workflows.failures import Conflict, InvalidInput, stale_is_conflict
 from workflows.forwarding.access import check_branch, check_department, check_supervisor
-from workflows.forwarding.steps import complete_step, hand_to_department, refresh_due, touch
+from workflows.forwarding.steps import complete_step, refresh_due, touch
 
 CLOCK_SKEW = timedelta(minutes=5)
 NUMBER_MAX = 40
@@ -151,7 +151,6 @@ def _receive_receipt(actor: User, receipt: Receipt, items: list[BagItem], when: 
                   actor=actor, now=now,
                   not_waiting=_("Receipt %(number)s is not waiting to be received.",
                                 number=receipt.numbers[0]))
-    hand_to_department(receipt, ("resolve_missing",))
     refresh_due(receipt)
 
 

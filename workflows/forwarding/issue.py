@@ -25,7 +25,6 @@ from workflows.forwarding.eligibility import check_eligible
 from workflows.forwarding.numbering import counter_name, next_receipt_number
 from workflows.forwarding.steps import (
     PROCESS_ID,
-    SUPERVISOR_AT_BRANCH,
     complete_step,
     refresh_due,
 )
@@ -153,7 +152,7 @@ def _start_case(receipt: Receipt, actor: User, now: datetime, issued: Issued) ->
     data = {"receipt_id": receipt.id, "office": receipt.office.code,
             "department": department.code, "numbers": receipt.numbers,
             "receive_days": department.forwarding_receive_days,
-            "ack_days": department.forwarding_ack_days, **SUPERVISOR_AT_BRANCH}
+            "ack_days": department.forwarding_ack_days}
     outcome = cases.start_case(PROCESS_ID, data, actor=actor, channel="branch",
                                office=receipt.office, department=department,
                                procedure_code=PROCESS_ID, subject_name=receipt.resident_name,

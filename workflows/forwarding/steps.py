@@ -16,9 +16,6 @@ from workflows import cases
 from workflows.failures import Conflict
 
 PROCESS_ID = "branch_forwarding"
-# Case data read by workflows.routing: the case's supervisor steps go to a supervisor of the
-# branch that took the documents in (the escalation when they do not arrive in time).
-SUPERVISOR_AT_BRANCH = {"supervisor_route": "office"}
 # The task each active line status waits for (the reminder replaces return_receipt).
 STEP_FOR_STATUS: dict[str, tuple[str, ...]] = {
     "held": ("dispatch",),
@@ -50,15 +47,6 @@ def complete_step(receipt: Receipt, bpmn_ids: tuple[str, ...], data: dict, *, ac
     with via_operation():
         outcome = cases.complete_task(item, data, actor=actor, now=now)
     return outcome.error
-
-
-def hand_to_department(receipt: Receipt, bpmn_ids: tuple[str, ...]) -> None:
-    """Route the case's open step to the destination department (its supervisors), not the
-    branch: once the department has the documents, it searches for the missing ones."""
-    item = open_step(receipt.case, bpmn_ids)
-    if item is not None:
-        item.office_id = receipt.department.office_id
-        item.department_id = receipt.department_id
 
 
 def refresh_due(receipt: Receipt) -> None:

@@ -1,0 +1,33 @@
+"""Where a task goes: its lane's role decides, unless the task declares madoguchi:route."""
+
+import pytest
+
+from models.case import Case
+from models.office import Department
+from workflows.routing import Route, route_for
+
+BRANCH, WARD, DEPARTMENT = 3, 1, 7
+
+
+@pytest.fixture
+def case() -> Case:
+    """A case taken in at a branch (office 3) for a department of the ward office (1)."""
+    return Case(office_id=BRANCH, department_id=DEPARTMENT,
+                department=Department(id=DEPARTMENT, office_id=WARD), data={})
+
+
+@pytest.mark.parametrize(("role", "route", "expected"), [
+    ("branch_clerk", None, Route(BRANCH, None)),
+    ("ward_clerk", None, Route(WARD, DEPARTMENT)),
+    ("supervisor", None, Route(WARD, DEPARTMENT)),
+    ("supervisor", "case_office", Route(BRANCH, None)),  # the branch answers for it
+    ("branch_clerk", "department", Route(WARD, DEPARTMENT)),
+    ("applicant", None, Route(None, None)),
+])
+def test_lane_role_or_declared_route(case, role, route, expected) -> None:
+    assert route_for(case, role, route) == expected
+
+
+def test_case_data_no_longer_decides(case) -> None:
+    case.data = {"supervisor_route": "office"}
+    assert route_for(case, "supervisor") == Route(WARD, DEPARTMENT)

@@ -91,8 +91,8 @@ def start_case(process_id: str, data: dict, *, actor: User | None, channel: str 
     return Outcome(new.case, created)
 
 
-def _record_start(case: Case, version: ProcessVersion, channel: str, data: dict, actor: User | None,
-                  now: datetime) -> None:
+def _record_start(case: Case, version: ProcessVersion, channel: str, data: dict,
+                  actor: User | None, now: datetime) -> None:
     record("case_started", "case", case.id, actor=actor, at=now,
            details={"number": case.number, "process": f"{case.process_id} {version.label}",
                     "channel": channel, "data": data})

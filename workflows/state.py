@@ -62,7 +62,6 @@ class Snapshot:
     timers: frozenset[tuple[str, datetime]] = frozenset()
 
 
-
 def snapshot(run: engine.Run) -> Snapshot:
     """Take the snapshot of a freshly restored run, before changing it."""
     return Snapshot(frozenset(t.task_id for t in run.ready_user_tasks()),
@@ -118,7 +117,7 @@ class NewCase:
     """A case built from its first run, with its first work items routed: ready to INSERT."""
 
     case: Case
-    ready: list
+    ready: list[engine.UserTaskInfo]
     routes: list[Route]
     timers: list[tuple[str, datetime]]
 

@@ -15,9 +15,17 @@ ratio says how much of the stack's ceiling the intake reaches.
 The load generator (bench/http_load.py: raw keep-alive sockets in BENCH_CLIENTS threads)
 shares the two cores with the server, as the issue asks; its own CPU is reported.
 
-Run: ``python -m bench bench_intake`` (or ``make bench``). BENCH_WORKER (gthread | sync) and
-BENCH_THREADS choose the gunicorn worker class and threads per worker; BENCH_BACKENDS
-(sqlite,postgresql) and BENCH_WORKLOADS (SODAI_GOMI,KAIGO_TORISAGE) narrow the run.
+The workers are gunicorn's default sync workers, as the README's deployment command runs them
+(behind a proxy that buffers slow clients): one request at a time per process, no thread
+hand-offs; a sync worker closes the connection after each response, so the load generator
+reconnects every time (its CPU includes that). BENCH_WORKER=gthread with BENCH_THREADS
+threads per worker measures the threaded worker instead: on 3 December, 20 s runs on SQLite
+in the same hour gave 180/s with 2 × 2 threads (9.4 ms CPU per application, the difference
+being the hand-offs between each worker's main thread and its pool) and 255/s with sync
+workers (6.8 ms).
+
+Run: ``python -m bench bench_intake`` (or ``make bench``). BENCH_BACKENDS (sqlite,postgresql)
+and BENCH_WORKLOADS (SODAI_GOMI,KAIGO_TORISAGE) narrow the run.
 """
 
 from __future__ import annotations
@@ -46,8 +54,8 @@ from bench.support import ROOT, bench_config
 
 SECONDS = float(os.environ.get("BENCH_SECONDS", "60"))
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "6"))
-WORKER = os.environ.get("BENCH_WORKER", "gthread")
-THREADS = int(os.environ.get("BENCH_THREADS", "2"))
+WORKER = os.environ.get("BENCH_WORKER", "sync")
+THREADS = int(os.environ.get("BENCH_THREADS", "1" if WORKER == "sync" else "2"))
 BACKENDS = os.environ.get("BENCH_BACKENDS", "sqlite,postgresql").split(",")
 WORKLOADS = [(code, label) for code, label in (("SODAI_GOMI", "fields only"),
                                                ("KAIGO_TORISAGE", "fields + Excel workbook"))
@@ -176,8 +184,8 @@ def _cpu(server: Server, db_pid: int | None) -> dict[str, float]:
 
 def _scenario(backend: str, url: str, rows: list[Row], db_pid: int | None = None) -> None:
     token = _prepare(url)
-    args = ["--workers", "2", "--worker-class", WORKER, "--threads", str(THREADS),
-            "--keep-alive", "30", "--log-level", "warning"]
+    args = ["--workers", "2", "--worker-class", WORKER, "--keep-alive", "30",
+            "--log-level", "warning", *(["--threads", str(THREADS)] if WORKER != "sync" else [])]
     with tempfile.TemporaryDirectory(prefix="madoguchi-bench-files-") as files:
         log = Path(files) / "gunicorn.log"
         env = {"DATABASE_URL": url, "SECRET_KEY": "bench-secret", "ATTACHMENT_DIR": files,
@@ -219,8 +227,8 @@ def main() -> None:
             _scenario("SQLite", f"sqlite:///{Path(tmp) / 'intake.sqlite3'}", rows)
     if "postgresql" in BACKENDS:
         _postgresql(rows)
-    print_table(f"Intake API, gunicorn 2 {WORKER} workers × {THREADS} threads, "
-                f"{CLIENTS} keep-alive clients on loopback", rows)
+    workers = f"2 {WORKER} workers" + (f" × {THREADS} threads" if WORKER != "sync" else "")
+    print_table(f"Intake API, gunicorn {workers}, {CLIENTS} clients on loopback", rows)
 
 
 if __name__ == "__main__":

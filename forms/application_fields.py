@@ -263,10 +263,12 @@ def _wtfield(spec: FieldDef):
                                                  n=spec.digits))],
             render_kw={"inputmode": "numeric", "autocomplete": "off"})
     if kind in ("email", "email_confirm"):
-        checks = [Email(_l("Enter a valid e-mail address."), check_deliverability=False),
-                  Length(max=254, message=_l("Enter at most %(max)d characters.", max=254))]
-        if kind == "email_confirm":
-            checks.append(EqualTo(spec.confirm_of, _l("The two e-mail addresses do not match.")))
+        # The confirmation is checked against the address only: once they match, the
+        # address's own checks have judged it (email_validator costs ~70 µs a call).
+        checks = [EqualTo(spec.confirm_of, _l("The two e-mail addresses do not match."))] \
+            if kind == "email_confirm" else [
+                Email(_l("Enter a valid e-mail address."), check_deliverability=False),
+                Length(max=254, message=_l("Enter at most %(max)d characters.", max=254))]
         return EmailField(label, filters=[clean_email], validators=_required(spec) + checks,
                           render_kw={"autocomplete": "email"})
     if kind == "tel":

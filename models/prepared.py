@@ -97,7 +97,7 @@ class Prepared:
         cursor = connection.connection.driver_connection.cursor()
         try:
             cursor.execute(form.sql, given)
-            rows = cursor.fetchall() if cursor.description else []
+            rows = cursor.fetchall() if form.keys else []  # (description costs ~10 µs)
             count = cursor.rowcount  # read before close(), which resets it (psycopg)
         except connection.dialect.loaded_dbapi.Error as exc:
             raise DBAPIError.instance(form.sql, given, exc, connection.dialect.loaded_dbapi.Error,

@@ -82,7 +82,8 @@ def _check(cfg: dict) -> None:
 
 def engine_options(url: str) -> dict:
     """Engine options per backend: SQLite gets a busy timeout and a writers' queue (for a
-    database file), PostgreSQL a healthy pool."""
+    database file), PostgreSQL a pool (its idle connections are pinged before use: see
+    webapp.database)."""
     if url.startswith("sqlite"):
         options = {"connect_args": {"timeout": SQLITE_BUSY_SECONDS, "check_same_thread": False}}
         database = make_url(url).database
@@ -90,4 +91,4 @@ def engine_options(url: str) -> dict:
             queue = WriterQueue(database, SQLITE_BUSY_SECONDS)
             options["connect_args"]["factory"] = connection_class(queue)
         return options
-    return {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 10}
+    return {"pool_size": 5, "max_overflow": 10}

@@ -6,9 +6,13 @@ import threading
 import pytest
 from sqlalchemy import text
 
+from models.application import Application
 from models.counter import peek
+from models.procedure import Procedure
 from webapp.extensions import db
 from workflows.applications import numbering
+
+pytest_plugins = ["tests.support.applications"]
 
 
 def _take(count: int) -> list[str]:
@@ -37,6 +41,18 @@ def test_taking_a_number_writes_nothing_in_the_callers_transaction(app, session)
     numbering.next_number()
     session.rollback()  # the block was reserved in a transaction of its own
     assert peek(numbering.COUNTER) == before + numbering.BLOCK
+
+
+def test_a_number_issued_before_a_key_change_is_skipped(app, session, world):
+    key = numbering._key()
+    serial = peek(numbering.COUNTER)  # the next block's first serial, 0-based
+    issued = str(numbering.permute(serial + 1, key))  # its second number, issued long ago
+    session.add(Application(number=issued, status="submitted",
+                            procedure=session.query(Procedure).first()))
+    session.commit()
+    numbers = _take(numbering.BLOCK)
+    assert issued not in numbers and len(set(numbers)) == numbering.BLOCK
+    assert str(numbering.permute(serial, key)) == numbers[0]
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)

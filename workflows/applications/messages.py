@@ -6,11 +6,12 @@ markup. Links point at PUBLIC_BASE_URL, never at the Host header of a request.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
-from flask_babel import force_locale
+from flask_babel import force_locale, get_translations
 from flask_babel import gettext as _
 
 from japan.wareki import format_datetime_ja
@@ -18,19 +19,33 @@ from models.applicant import Applicant
 from models.application import Application
 from workflows.notifications import enqueue
 
+Gettext = Callable[..., str]
+
 
 def portal_url(path: str) -> str:
     return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
 
 
-def _footer() -> list[str]:
+def _bound_gettext() -> Gettext:
+    """gettext on the current locale's catalogue, looked up once: flask_babel's own gettext
+    finds the locale through the request context on every call (~25 µs, ten per notice)."""
+    translations = get_translations()
+
+    def gettext(string: str, **variables) -> str:
+        text = translations.ugettext(string)
+        return text % variables if variables else text
+
+    return gettext
+
+
+def _footer(_: Gettext = _) -> list[str]:
     signature = current_app.config.get("MAIL_SIGNATURE") or _("Online applications")
     return ["", _("This address is for sending only; replies are not read."), "",
             *signature.split("\\n")]
 
 
-def _body(name: str, lines: list[str]) -> str:
-    return "\n".join([_("Dear %(name)s,", name=name), "", *lines, *_footer()]) + "\n"
+def _body(name: str, lines: list[str], _: Gettext = _) -> str:
+    return "\n".join([_("Dear %(name)s,", name=name), "", *lines, *_footer(_)]) + "\n"
 
 
 def _send(kind: str, to_addr: str, name: str, subject: str, lines: list[str], *,
@@ -132,7 +147,7 @@ def _mypage(application: Application) -> str:
     return portal_url(f"/portal/mypage/{application.number}")
 
 
-def _head(application: Application) -> list[str]:
+def _head(application: Application, _: Gettext) -> list[str]:
     return [_("Procedure: %(name)s", name=application.procedure.name),
             _("Application number: %(number)s", number=application.number)]
 
@@ -147,15 +162,17 @@ def compose_notice(application: Application, kind: str, *,
                    labels: list[str] | None = None) -> Notice:
     """The notice of this kind in the applicant's language (send it once it is stored)."""
     with force_locale(_locale(application)):
-        subject, lines = _compose(application, kind, labels or [])
+        _ = _bound_gettext()
+        subject, lines = _compose(application, kind, labels or [], _)
         return Notice(kind, notice_address(application),
                       f"{subject}（{_('Application number')} {application.number}）",
-                      _body(application.applicant_name or "—", lines),
+                      _body(application.applicant_name or "—", lines, _),
                       application.applicant_id)
 
 
-def _compose(application: Application, kind: str, labels: list[str]) -> tuple[str, list[str]]:
-    head, link = _head(application), ["", _mypage(application)]
+def _compose(application: Application, kind: str, labels: list[str], _: Gettext
+             ) -> tuple[str, list[str]]:
+    head, link = _head(application, _), ["", _mypage(application)]
     if kind in ("submitted", "resubmitted"):
         subject = _("Your application was received") if kind == "submitted" else \
             _("Your corrected application was received")

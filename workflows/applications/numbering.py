@@ -8,8 +8,9 @@ order unpredictable: 21443380 says nothing about the number before or after it. 
 works on 0 … 99,999,999 (two halves of 10^4) and "cycle-walks" until the value falls in the 9 ×
 10^7 numbers without a leading zero, which keeps it a bijection on that range.
 
-Changing the key later would restart the sequence with another permutation; the unique
-constraint and the existence check in ``next_number`` then skip any number already issued.
+Changing the key later would restart the sequence with another permutation; each reserved
+block is checked against the numbers already issued (one query per block) and any of them is
+skipped.
 
 Serials are reserved in blocks of ``BLOCK`` per worker process, each block in a short
 transaction of its own (``models.counter.reserve``): taking a number then writes nothing in the
@@ -42,7 +43,7 @@ LOW = 10**7  # the smallest 8-digit number
 SPAN = 9 * 10**7  # how many 8-digit numbers there are
 ROUNDS = 8
 BLOCK = 20  # serials reserved at a time by one worker process
-_SERIALS = "madoguchi_application_serials"  # the app's _Serials, in app.extensions
+_BLOCK = "madoguchi_application_numbers"  # the app's _Block, in app.extensions
 _TAKEN = Prepared(select(Application.id).where(Application.number == bindparam("number")))
 
 
@@ -79,37 +80,44 @@ def permute(serial: int, key: bytes) -> int:
 
 
 @dataclass
-class _Serials:
-    """This process's reserved block of serials: next to hand out, and the end (exclusive)."""
+class _Block:
+    """This process's reserved numbers, already checked unused, in the order handed out."""
 
     pid: int = 0
-    next: int = 0
-    end: int = 0
+    numbers: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def take(self) -> int:
+    def take(self, key: bytes) -> str:
         with self.lock:
-            if self.pid != os.getpid() or self.next >= self.end:  # used up, or a forked copy
-                first = reserve(COUNTER, BLOCK)
-                self.pid, self.next, self.end = os.getpid(), first, first + BLOCK
-            self.next += 1
-            return self.next - 1
+            while self.pid != os.getpid() or not self.numbers:  # used up, or a forked copy
+                self.pid, self.numbers = os.getpid(), _reserve_block(key)
+            return self.numbers.pop()
 
 
-def _serial() -> int:
+def _reserve_block(key: bytes) -> list[str]:
+    """BLOCK new serials as numbers, minus any already issued (after a key change)."""
+    first = reserve(COUNTER, BLOCK)
+    numbers = [str(permute(serial - 1, key)) for serial in range(first, first + BLOCK)]
+    taken = set(db.session.connection().scalars(  # one look for the whole block; no autoflush
+        select(Application.number).where(Application.number.in_(numbers))))
+    return [n for n in reversed(numbers) if n not in taken]
+
+
+def _in_write_transaction() -> bool:
+    """On SQLite, whether this transaction already holds the write lock."""
     connection = db.session.connection()
-    if connection.dialect.name == "sqlite" and connection.connection.dbapi_connection \
-            .in_transaction:  # this transaction already holds the write lock: take one here
-        return next_value(COUNTER)
-    extensions = current_app.extensions
-    serials = extensions.get(_SERIALS) or extensions.setdefault(_SERIALS, _Serials())
-    return serials.take()
+    return connection.dialect.name == "sqlite" and \
+        connection.connection.dbapi_connection.in_transaction
 
 
 def next_number() -> str:
     """Take the next application number; it is never issued again, even after a rollback."""
     key = _key()
-    while True:
-        number = str(permute(_serial() - 1, key))
+    if not _in_write_transaction():
+        extensions = current_app.extensions
+        block = extensions.get(_BLOCK) or extensions.setdefault(_BLOCK, _Block())
+        return block.take(key)
+    while True:  # a separate transaction would wait for this one's lock: take one here
+        number = str(permute(next_value(COUNTER) - 1, key))
         if _TAKEN.execute(db.session.connection(), {"number": number}).first() is None:
             return number

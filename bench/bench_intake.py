@@ -171,6 +171,20 @@ def _rows(backend: str, label: str, result: LoadResult, base: list[LoadResult],
               f"≥ {TARGET:.0f}/s", 2000 / sum(per_request.values()) >= TARGET, note)
 
 
+def speed_probe() -> float:
+    """CPU ms of a fixed pure-Python loop (median of 5): how fast the host runs right now.
+
+    This machine's two cores are shared with other guests; the same code has measured up to a
+    third slower from one hour to the next. Rates compare across runs only at a like probe.
+    """
+    times = []
+    for _ in range(5):
+        started = time.process_time()
+        sum(i * i for i in range(10**6))
+        times.append(1000 * (time.process_time() - started))
+    return sorted(times)[2]
+
+
 def _locked(log: Path) -> int:
     return log.read_text(errors="replace").count("database is locked")
 
@@ -196,12 +210,16 @@ def _scenario(backend: str, url: str, rows: list[Row], db_pid: int | None = None
             for workload, label in WORKLOADS:
                 posts = _posts(token, workload)
                 before = drive(port, _me(token), BASELINE_SECONDS, CLIENTS, 200)
+                probe = speed_probe()
                 locked, cpu = _locked(log), _cpu(server, db_pid)
                 result = drive(port, posts, SECONDS, CLIENTS, 201)
                 cpu = {k: v - cpu[k] for k, v in _cpu(server, db_pid).items()}
                 locked = _locked(log) - locked
                 after = drive(port, _me(token), BASELINE_SECONDS, CLIENTS, 200)
                 rows.extend(_rows(backend, label, result, [before, after], locked, cpu))
+                rows.append(Row("host speed probe before the workload (lower is faster)", probe,
+                                "ms", note=f"{backend}, {label}: CPU of a fixed Python loop; "
+                                           f"after it: {speed_probe():.0f} ms"))
         tracebacks = Counter(line for line in log.read_text(errors="replace").splitlines()
                              if "Error" in line and not line.startswith(" "))
         for line, count in tracebacks.most_common(5):

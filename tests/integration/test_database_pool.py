@@ -28,4 +28,3 @@ def test_a_connection_killed_while_idle_is_replaced_transparently(app, session, 
     monkeypatch.setattr(database, "PING_IDLE_SECONDS", 0.0)  # as if it sat idle for long
     _terminate(db_url, first)
     assert _backend_pid() != first  # the request went on on a new connection, no error
-

@@ -12,8 +12,9 @@ Baseline, measured in the same run: ``GET /api/v1/me`` (the cheapest authenticat
 HTTP, Flask and the token check) for 5 s right before and right after each workload; the
 ratio says how much of the stack's ceiling the intake reaches.
 
-The load generator (bench/http_load.py: raw keep-alive sockets in BENCH_CLIENTS threads)
-shares the two cores with the server, as the issue asks; its own CPU is reported.
+The load generator (bench/http_load.py: raw sockets in BENCH_CLIENTS threads, kept alive
+where the server allows it) shares the two cores with the server, as the issue asks; its own
+CPU is reported.
 
 The workers are gunicorn's default sync workers, as the README's deployment command runs them
 (behind a proxy that buffers slow clients): one request at a time per process, no thread

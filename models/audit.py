@@ -44,7 +44,7 @@ def record(action: str, obj_type: str, obj_id, *, actor=None, actor_name: str | 
     transaction's unit of work, and this keeps each workflow step's flush small.
     """
     # Through the connection: no autoflush of pending ORM changes, same transaction.
-    _INSERT.execute(db.session.connection(), {
+    _INSERT.send(db.session.connection(), {
         "action": action,
         "object_type": obj_type,
         "object_id": "" if obj_id is None else str(obj_id),

@@ -6,7 +6,9 @@ every task completion, every intake request and every token check issue are fixe
 compiled once and run on a cursor of the session connection's own DBAPI connection, inside the
 caller's transaction like any other statement: parameters converted by the column types' bind
 processors (UTC datetimes, JSON), rows of a SELECT by their result processors, and driver
-errors raised as SQLAlchemy's (``IntegrityError`` …), as ``execute()`` would.
+errors raised as SQLAlchemy's (``IntegrityError`` …), as ``execute()`` would. An INSERT whose
+answer nobody reads can be ``send()``-ed instead: on PostgreSQL it goes out with the next
+statement, in one round trip (models.pipeline).
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from typing import Any
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, NoResultFound
 from sqlalchemy.sql import ClauseElement
+
+from models import pipeline
 
 _GIVEN = object()  # marks a parameter the caller passes (the others are bound in the SQL)
 
@@ -52,6 +56,7 @@ class _Form:
     params: tuple[tuple[str, Callable[[Any], Any] | None, Any], ...]  # name, processor, value
     keys: tuple[str, ...]  # result columns (SELECT … and RETURNING)
     results: tuple[Callable[[Any], Any] | None, ...]  # their result processors
+    pipelined: bool  # the driver can queue statements (models.pipeline)
 
 
 class Prepared:
@@ -80,23 +85,47 @@ class Prepared:
             form = _Form(compiled.string, compiled.positional, params,
                          tuple(column.keyname for column in columns),
                          tuple(column.type._cached_result_processor(dialect, None)
-                               for column in columns))
+                               for column in columns),
+                         dialect.driver == "psycopg")
             with self._lock:
                 form = self._forms.setdefault(dialect.name, form)
         return form
 
-    def execute(self, connection: Connection, params: dict[str, Any]) -> Result:
-        """Run the statement with params (by bind name) on the connection."""
-        form = self._form(connection)
+    def _given(self, form: _Form, params: dict[str, Any]) -> tuple | dict:
         values = []
         for name, processor, bound in form.params:
             value = params[name] if bound is _GIVEN else bound
             values.append(value if processor is None else processor(value))
-        given = tuple(values) if form.positional else \
+        return tuple(values) if form.positional else \
             dict(zip((p[0] for p in form.params), values, strict=True))
-        cursor = connection.connection.driver_connection.cursor()
+
+    def send(self, connection: Connection, params: dict[str, Any]) -> None:
+        """Run a statement whose answer nobody reads; on PostgreSQL it waits for the next
+        statement and goes with it (models.pipeline), elsewhere it runs at once.
+
+        Its errors (constraints) are raised by that next statement or the commit.
+        """
+        form = self._form(connection)
+        if not form.pipelined or not pipeline.installed(connection):
+            self.execute(connection, params)
+            return
+        pipeline.wait(connection, form.sql, self._given(form, params))
+
+    def execute(self, connection: Connection, params: dict[str, Any]) -> Result:
+        """Run the statement with params (by bind name) on the connection.
+
+        Statements that send() left waiting go first, in the same round trip; their errors are
+        raised here.
+        """
+        form = self._form(connection)
+        given = self._given(form, params)
+        fairy = connection.connection
+        cursor = fairy.driver_connection.cursor()
         try:
-            cursor.execute(form.sql, given)
+            if form.pipelined:
+                pipeline.send_with(fairy.info, fairy.driver_connection, (cursor, form.sql, given))
+            else:
+                cursor.execute(form.sql, given)
             rows = cursor.fetchall() if form.keys else []  # (description costs ~10 µs)
             count = cursor.rowcount  # read before close(), which resets it (psycopg)
         except connection.dialect.loaded_dbapi.Error as exc:

@@ -1,4 +1,5 @@
-"""Database wiring: SQLite pragmas, pinging idle pooled connections, the schema guard."""
+"""Database wiring: SQLite pragmas, pinging idle pooled connections, PostgreSQL pipelines,
+the schema guard."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError
 
+from models import pipeline
 from webapp.extensions import db
 
 PING_IDLE_SECONDS = 5.0  # a pooled connection idle for longer is pinged before it is used
@@ -32,6 +34,8 @@ def init_app(app: Flask) -> None:
     else:
         with app.app_context():
             ping_idle_connections(db.engine)
+            if db.engine.dialect.driver == "psycopg":
+                pipeline.install(db.engine)
     if app.config["SCHEMA_CHECK"]:
         app.before_request(_guard_schema)
 

@@ -43,7 +43,7 @@ def enqueue(kind: str, to_addr: str, subject: str, body: str, *, application_id:
             applicant_id: int | None = None, now: datetime | None = None) -> None:
     """Add a plain-text message to the outbox in the current transaction."""
     now = now or utcnow()
-    _INSERT.execute(db.session.connection(), {
+    _INSERT.send(db.session.connection(), {
         "kind": kind, "to_addr": to_addr, "subject": subject[:200], "body": body,
         "status": "pending", "attempts": 0, "next_attempt_at": now, "created_at": now,
         "application_id": application_id, "applicant_id": applicant_id})

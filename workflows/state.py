@@ -233,7 +233,7 @@ def _new_item(case: Case, task, route: Route | None, now: datetime,
               connection: Connection) -> str:
     route = route or route_for(case, task.lane or "", task.route)
     task_id = str(uuid.uuid4())
-    _INSERT_ITEM.execute(connection, {
+    _INSERT_ITEM.send(connection, {
         "case_id": case.id, "task_id": task_id, "engine_task_id": task.task_id,
         "bpmn_id": task.bpmn_id, "name": task.name or task.bpmn_id, "role": task.lane or "",
         "form_key": task.form_key, "office_id": route.office_id,

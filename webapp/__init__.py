@@ -9,6 +9,19 @@ from webapp.config import load_config
 
 def create_app(config: dict | None = None) -> Flask:
     """Create and configure the application; no side effects beyond the returned app."""
+    from workflows._ast_lock import AST_LOCK
+
+    with AST_LOCK:  # werkzeug compiles each URL rule with ast.parse (see workflows._ast_lock)
+        app = _configured(config)
+    if app.config["TIMER_THREAD"]:
+        from webapp import background
+        from webapp.jobs import run_minute
+
+        background.start(app, "minute-jobs", run_minute)
+    return app
+
+
+def _configured(config: dict | None) -> Flask:
     app = Flask(__name__, instance_relative_config=False)
     app.config.from_mapping(load_config(config))
 
@@ -28,11 +41,6 @@ def create_app(config: dict | None = None) -> Flask:
     labels.init_app(app)
     _register_blueprints(app)
     _register_cli(app)
-    if app.config["TIMER_THREAD"]:
-        from webapp import background
-        from webapp.jobs import run_minute
-
-        background.start(app, "minute-jobs", run_minute)
     return app
 
 

@@ -15,6 +15,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from SpiffWorkflow.camunda.specs.user_task import UserTask as SpiffUserTask
 from SpiffWorkflow.specs.base import TaskSpec as SpiffTaskSpec
 
+from workflows._ast_lock import AST_LOCK
 from workflows._parser import MadoguchiParser
 from workflows._timers import ClockCycleTimer, ClockDurationTimer
 from workflows._xml import UnsafeXmlError, parse_xml
@@ -121,10 +122,11 @@ def _describe(task_specs: Iterable[SpiffTaskSpec], bundle: ProcessBundle) -> Non
 def parse_bundle(files: dict[str, bytes]) -> ProcessBundle:
     """Parse .bpmn (and .dmn) files into a ProcessBundle; BundleError if they cannot run."""
     try:
-        parser = load_parser(files)
-        process_id, executable = pick_process(parser)
-        spec = parser.get_spec(process_id)
-        subprocess_specs = parser.get_subprocess_specs(process_id)
+        with AST_LOCK:  # SpiffWorkflow's DMN parser calls ast.parse
+            parser = load_parser(files)
+            process_id, executable = pick_process(parser)
+            spec = parser.get_spec(process_id)
+            subprocess_specs = parser.get_subprocess_specs(process_id)
     except ValidationException as exc:
         raise BundleError(str(exc), element_id=getattr(exc, "id", None) or None,
                           file=getattr(exc, "file_name", None) or None) from exc

@@ -29,6 +29,7 @@ from SpiffWorkflow.bpmn.script_engine.python_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 from SpiffWorkflow.task import Task as SpiffTask
 
+from workflows._ast_lock import AST_LOCK
 from workflows._builtins import make_builtins
 from workflows._datacheck import check_data
 from workflows._guards import Guards
@@ -67,7 +68,8 @@ def _compile(source: str, mode: Mode) -> CodeType:
     """Compile restricted code once per distinct source (cache errors are not cached)."""
     compiler = compile_restricted_eval if mode == "eval" else compile_restricted_exec
     try:
-        result = compiler(_prepare(source, mode), f"<{mode}>", policy=SandboxPolicy)
+        with AST_LOCK:
+            result = compiler(_prepare(source, mode), f"<{mode}>", policy=SandboxPolicy)
     # Warning: under an "error" warnings filter, SyntaxWarning ("is" with a literal) and
     # DeprecationWarning (invalid escape) arrive as exceptions.
     except (ValueError, TypeError, SyntaxError, RecursionError, MemoryError, Warning) as exc:
@@ -169,6 +171,11 @@ class SandboxScriptEngine(PythonScriptEngine):
 
     def __init__(self) -> None:
         super().__init__(environment=SandboxEnvironment())
+
+    def validate(self, expression: str) -> None:
+        """Raise SyntaxError unless expression parses (DMN cells ask while deciding)."""
+        with AST_LOCK:
+            super().validate(expression)
 
     def evaluate(self, task: SpiffTask, expression: str,
                  external_context: dict[str, Any] | None = None) -> Any:

@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from lxml import etree
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition as SpiffTimer
 
+from workflows._ast_lock import AST_LOCK
 from workflows._bundle import parse_bundle
 from workflows._clock import current_time
 from workflows._parser import MADOGUCHI_NS
@@ -176,7 +177,8 @@ def _timer_problem(kind: str, text: str) -> str | None:
         error = check_expression(text, "eval")
         if error is not None:
             return error
-        node = ast.parse(text.strip(), mode="eval").body
+        with AST_LOCK:
+            node = ast.parse(text.strip(), mode="eval").body
         if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
             return None  # computed at run time; checked then
         literal = node.value

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -206,3 +207,37 @@ def test_data_keys_cannot_replace_the_guards() -> None:
     with pytest.raises(ExpressionError):
         evaluate("name.__class__", data)
     assert execute("n = len(name)", data) == {"_getattr_": "not a guard", "name": "abc", "n": 3}
+
+
+class _Garbage:
+    """A reference cycle with a finalizer: collecting it runs Python code in mid-parse."""
+
+    def __init__(self) -> None:
+        self.me = self
+
+    def __del__(self) -> None:
+        sum(range(50))
+
+
+def test_expressions_compiled_by_many_threads_at_once_all_compile():
+    # Request threads compile while others make garbage: on CPython 3.11 two parses at once
+    # could fail with SystemError (workflows/_ast_lock.py).
+    outcomes: list[str | None] = []
+
+    def compile_many(thread: int) -> None:
+        for n in range(500):
+            for _ in range(30):
+                _Garbage()
+            source = " and ".join(f"(v{thread}_{n}_{k} > {k} or w == 'a{k}')" for k in range(10))
+            try:
+                outcomes.append(check_expression(source, "eval"))
+            except Exception as exc:  # noqa: BLE001 (the failure this test is about)
+                outcomes.append(repr(exc))
+
+    threads = [threading.Thread(target=compile_many, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(outcomes) == 2000
+    assert set(outcomes) == {None}

@@ -9,9 +9,9 @@ from webapp.config import load_config
 
 def create_app(config: dict | None = None) -> Flask:
     """Create and configure the application; no side effects beyond the returned app."""
-    from workflows._ast_lock import AST_LOCK
+    from workflows.ast_lock import AST_LOCK
 
-    with AST_LOCK:  # werkzeug compiles each URL rule with ast.parse (see workflows._ast_lock)
+    with AST_LOCK:  # werkzeug compiles each URL rule with ast.parse (see workflows.ast_lock)
         app = _configured(config)
     if app.config["TIMER_THREAD"]:
         from webapp import background

@@ -15,10 +15,10 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from SpiffWorkflow.camunda.specs.user_task import UserTask as SpiffUserTask
 from SpiffWorkflow.specs.base import TaskSpec as SpiffTaskSpec
 
-from workflows._ast_lock import AST_LOCK
 from workflows._parser import MadoguchiParser
 from workflows._timers import ClockCycleTimer, ClockDurationTimer
 from workflows._xml import UnsafeXmlError, parse_xml
+from workflows.ast_lock import AST_LOCK
 from workflows.errors import BundleError
 from workflows.formfields import FieldSpec, FieldSpecError, fields_from_form
 

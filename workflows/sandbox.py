@@ -29,12 +29,12 @@ from SpiffWorkflow.bpmn.script_engine.python_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 from SpiffWorkflow.task import Task as SpiffTask
 
-from workflows._ast_lock import AST_LOCK
 from workflows._builtins import make_builtins
 from workflows._datacheck import check_data
 from workflows._guards import Guards
 from workflows._limits import BudgetExceeded, run_limits
 from workflows._policy import SandboxPolicy
+from workflows.ast_lock import AST_LOCK
 from workflows.errors import ExpressionError
 
 Mode = Literal["eval", "exec"]

@@ -19,13 +19,13 @@ from flask_babel import gettext as _
 from lxml import etree
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition as SpiffTimer
 
-from workflows._ast_lock import AST_LOCK
 from workflows._bundle import parse_bundle
 from workflows._clock import current_time
 from workflows._parser import MADOGUCHI_NS
 from workflows._timers import parse_cycle
 from workflows._xml import MAX_BYTES, UnsafeXmlError, parse_xml
 from workflows._xsd import BPMN_NS, schema_for, xsd_errors
+from workflows.ast_lock import AST_LOCK
 from workflows.errors import BundleError
 from workflows.formfields import FIELD_TYPES
 from workflows.routing import ROUTES

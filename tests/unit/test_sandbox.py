@@ -221,7 +221,7 @@ class _Garbage:
 
 def test_expressions_compiled_by_many_threads_at_once_all_compile():
     # Request threads compile while others make garbage: on CPython 3.11 two parses at once
-    # could fail with SystemError (workflows/_ast_lock.py).
+    # could fail with SystemError (workflows/ast_lock.py).
     outcomes: list[str | None] = []
 
     def compile_many(thread: int) -> None:

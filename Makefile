@@ -1,6 +1,9 @@
 # Madoguchi — two commands: `make run` and `make test`.
 SHELL := /bin/bash
-PYTHON ?= python3
+# The venv's interpreter: Debian's CPython 3.11 where there is one. Debian builds it with PGO
+# and LTO, pyenv's default build with neither: on Debian's the intake API spends 5–14 % less
+# CPU per application, a pure-Python loop 22 % less (README).
+PYTHON ?= $(firstword $(wildcard /usr/bin/python3.11) python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
@@ -37,10 +40,10 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 
 system-deps-run:
-	@scripts/system-deps.sh $(RUN_DEBS)
+	@PYTHON=$(PYTHON) scripts/system-deps.sh $(RUN_DEBS)
 
 system-deps-test:
-	@scripts/system-deps.sh $(TEST_DEBS)
+	@PYTHON=$(PYTHON) scripts/system-deps.sh $(TEST_DEBS)
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

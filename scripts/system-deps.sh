@@ -8,8 +8,8 @@ for pkg in "$@"; do
   status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
   [[ "$status" == "install ok installed" ]] || missing+=("$pkg")
 done
-# Debian's python3 needs python3-venv for `python3 -m venv`.
-if ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then
+# Debian's python3 needs python3-venv for `python3 -m venv` (PYTHON: the venv's interpreter).
+if ! "${PYTHON:-python3}" -c 'import ensurepip, venv' >/dev/null 2>&1; then
   missing+=("python3-venv")
 fi
 

@@ -40,7 +40,8 @@ def wait(connection: Connection, sql: str, params: Any) -> None:
 
 def send_with(info: dict, driver_connection: Any, last: tuple[Any, str, Any] | None) -> None:
     """Send the waiting statements, then `last` (cursor, sql, params) if given, in one
-    round trip; the first error among them is raised (the driver's)."""
+    round trip; the first error among them is raised (the driver's). With nothing waiting
+    (always on SQLite) `last` simply runs."""
     waiting = info.pop(_WAITING, None)
     if not waiting:
         if last is not None:
@@ -59,7 +60,7 @@ def install(engine: Engine) -> None:
     (or the pool taking the connection back) drops it."""
     dbapi_error = engine.dialect.loaded_dbapi.Error
 
-    def before_statement(conn, _cursor, statement, parameters, _context, _many) -> None:
+    def send_waiting(conn: Connection, statement: str, parameters: Any) -> None:
         info = conn.connection.info
         if _WAITING in info:
             try:
@@ -68,8 +69,8 @@ def install(engine: Engine) -> None:
                 raise DBAPIError.instance(statement, parameters, exc, dbapi_error,
                                           dialect=engine.dialect) from exc
 
-    def before_commit(conn) -> None:
-        before_statement(conn, None, "COMMIT", (), None, False)
+    def before_statement(conn, _cursor, statement, parameters, _context, _many) -> None:
+        send_waiting(conn, statement, parameters)
 
     def drop(conn) -> None:
         conn.connection.info.pop(_WAITING, None)
@@ -78,7 +79,7 @@ def install(engine: Engine) -> None:
         record.info.pop(_WAITING, None)
 
     event.listen(engine, "before_cursor_execute", before_statement)
-    event.listen(engine, "commit", before_commit)
+    event.listen(engine, "commit", lambda conn: send_waiting(conn, "COMMIT", ()))
     event.listen(engine, "rollback", drop)
     event.listen(engine, "reset", drop_on_reset)
     event.listen(engine, "rollback_savepoint", lambda conn, _name, _context: drop(conn))

@@ -56,7 +56,6 @@ class _Form:
     params: tuple[tuple[str, Callable[[Any], Any] | None, Any], ...]  # name, processor, value
     keys: tuple[str, ...]  # result columns (SELECT … and RETURNING)
     results: tuple[Callable[[Any], Any] | None, ...]  # their result processors
-    pipelined: bool  # the driver can queue statements (models.pipeline)
 
 
 class Prepared:
@@ -85,8 +84,7 @@ class Prepared:
             form = _Form(compiled.string, compiled.positional, params,
                          tuple(column.keyname for column in columns),
                          tuple(column.type._cached_result_processor(dialect, None)
-                               for column in columns),
-                         dialect.driver == "psycopg")
+                               for column in columns))
             with self._lock:
                 form = self._forms.setdefault(dialect.name, form)
         return form
@@ -105,10 +103,10 @@ class Prepared:
 
         Its errors (constraints) are raised by that next statement or the commit.
         """
-        form = self._form(connection)
-        if not form.pipelined or not pipeline.installed(connection):
+        if not pipeline.installed(connection):
             self.execute(connection, params)
             return
+        form = self._form(connection)
         pipeline.wait(connection, form.sql, self._given(form, params))
 
     def execute(self, connection: Connection, params: dict[str, Any]) -> Result:
@@ -122,10 +120,7 @@ class Prepared:
         fairy = connection.connection
         cursor = fairy.driver_connection.cursor()
         try:
-            if form.pipelined:
-                pipeline.send_with(fairy.info, fairy.driver_connection, (cursor, form.sql, given))
-            else:
-                cursor.execute(form.sql, given)
+            pipeline.send_with(fairy.info, fairy.driver_connection, (cursor, form.sql, given))
             rows = cursor.fetchall() if form.keys else []  # (description costs ~10 µs)
             count = cursor.rowcount  # read before close(), which resets it (psycopg)
         except connection.dialect.loaded_dbapi.Error as exc:

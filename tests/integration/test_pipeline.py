@@ -14,18 +14,19 @@ from sqlalchemy.exc import IntegrityError
 from models.audit import AuditEvent, record
 from webapp.extensions import db
 
+_ACTIONS = select(AuditEvent.action).where(
+    AuditEvent.object_type == "pipeline_test").order_by(AuditEvent.id)
+
 
 def _actions(session) -> list[str]:
-    return list(session.scalars(select(AuditEvent.action).where(
-        AuditEvent.object_type == "pipeline_test").order_by(AuditEvent.id)))
+    return list(session.scalars(_ACTIONS))
 
 
 def _committed_actions(db_url: str) -> list[str]:
+    """What another connection sees: only what was committed."""
     other = create_engine(db_url)
     with other.connect() as connection:
-        rows = connection.execute(select(AuditEvent.action).where(
-            AuditEvent.object_type == "pipeline_test").order_by(AuditEvent.id)).scalars()
-        actions = list(rows)
+        actions = list(connection.execute(_ACTIONS).scalars())
     other.dispose()
     return actions
 

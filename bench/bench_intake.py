@@ -199,8 +199,9 @@ def _cpu(server: Server, db_pid: int | None) -> dict[str, float]:
 
 def _scenario(backend: str, url: str, rows: list[Row], db_pid: int | None = None) -> None:
     token = _prepare(url)
-    args = ["--workers", "2", "--worker-class", WORKER, "--keep-alive", "30",
-            "--log-level", "warning", *(["--threads", str(THREADS)] if WORKER != "sync" else [])]
+    threaded = ["--threads", str(THREADS), "--keep-alive", "30"]  # sync workers use neither
+    args = ["--workers", "2", "--worker-class", WORKER, "--log-level", "warning",
+            *(threaded if WORKER != "sync" else [])]
     with tempfile.TemporaryDirectory(prefix="madoguchi-bench-files-") as files:
         log = Path(files) / "gunicorn.log"
         env = {"DATABASE_URL": url, "SECRET_KEY": "bench-secret", "ATTACHMENT_DIR": files,

@@ -33,6 +33,11 @@ def installed(connection: Connection) -> bool:
     return connection.dialect in _INSTALLED
 
 
+def waiting(connection: Connection) -> int:
+    """How many statements wait for the connection's next one (always 0 without the events)."""
+    return len(connection.connection.info.get(_WAITING, ()))
+
+
 def wait(connection: Connection, sql: str, params: Any) -> None:
     """Keep a statement until the connection's next one (or the commit) goes out."""
     connection.connection.info.setdefault(_WAITING, []).append((sql, params))

@@ -6,7 +6,9 @@ tests/support/pgserver.PgServer) the benchmark starts gunicorn with 2 workers on
 workload: 粗大ごみ収集申込 (fields only) and 介護給付費の取下げ (fields + a distinct Excel workbook
 each time, checked with openpyxl). Every request carries its own Idempotency-Key and must
 answer 201; anything else is counted (and printed) as an error, as is every "database is
-locked" in the server log.
+locked" in the server log. The issue's target (≥ 200/s) is checked on the fields-only
+workload, applications as such; the workbook workload is reported beside it without one, to
+show what opening every request's workbook with openpyxl costs (about half a worker's CPU).
 
 Baseline, measured in the same run: ``GET /api/v1/me`` (the cheapest authenticated request:
 HTTP, Flask and the token check) for 5 s right before and right after each workload; the
@@ -58,9 +60,11 @@ CLIENTS = int(os.environ.get("BENCH_CLIENTS", "6"))
 WORKER = os.environ.get("BENCH_WORKER", "sync")
 THREADS = int(os.environ.get("BENCH_THREADS", "1" if WORKER == "sync" else "2"))
 BACKENDS = os.environ.get("BENCH_BACKENDS", "sqlite,postgresql").split(",")
-WORKLOADS = [(code, label) for code, label in (("SODAI_GOMI", "fields only"),
-                                               ("KAIGO_TORISAGE", "fields + Excel workbook"))
-             if code in os.environ.get("BENCH_WORKLOADS", "SODAI_GOMI,KAIGO_TORISAGE")]
+# (procedure, label, whether the issue's target applies): the target is for applications as
+# such; the workbook workload shows what an openpyxl check of every request's file costs.
+WORKLOADS = [w for w in (("SODAI_GOMI", "fields only", True),
+                         ("KAIGO_TORISAGE", "fields + Excel workbook", False))
+             if w[0] in os.environ.get("BENCH_WORKLOADS", "SODAI_GOMI,KAIGO_TORISAGE")]
 BASELINE_SECONDS = 5.0
 TARGET = 200.0
 
@@ -148,8 +152,8 @@ def _me(token: str) -> Callable[[], bytes]:
     return lambda: data
 
 
-def _rows(backend: str, label: str, result: LoadResult, base: list[LoadResult],
-          locked: int, cpu: dict[str, float]) -> Iterator[Row]:
+def _rows(backend: str, label: str, targeted: bool, result: LoadResult,
+          base: list[LoadResult], locked: int, cpu: dict[str, float]) -> Iterator[Row]:
     base_rate = sum(b.rate for b in base) / len(base)
     count = max(len(result.latencies), 1)
     per_request = {k: 1000 * v / count for k, v in cpu.items()}
@@ -157,8 +161,10 @@ def _rows(backend: str, label: str, result: LoadResult, base: list[LoadResult],
     note = f"{backend}, {label}"
     detail = f"{len(result.latencies)} in {result.seconds:.0f} s, {errors} errors" + (
         f" {dict(result.errors)}" if errors else "") + f", {locked} 'database is locked'"
-    yield Row("applications/s", result.rate, "/s", f"≥ {TARGET:.0f}/s",
-              result.rate >= TARGET and not errors and not locked, f"{note}, {detail}")
+    target = f"≥ {TARGET:.0f}/s" if targeted else ""
+    yield Row("applications/s", result.rate, "/s", target,
+              result.rate >= TARGET and not errors and not locked if targeted else None,
+              f"{note}, {detail}")
     yield Row("latency p50", result.percentile_ms(0.5), "ms", note=note)
     yield Row("latency p95", result.percentile_ms(0.95), "ms", note=note)
     yield Row("baseline GET /api/v1/me", base_rate, "/s",
@@ -168,8 +174,9 @@ def _rows(backend: str, label: str, result: LoadResult, base: list[LoadResult],
     yield Row("load generator CPU", 100 * result.cpu_share, "% of a core", note=note)
     yield Row("CPU per application", sum(per_request.values()), "ms", note=f"{note}: " + ", ".join(
         f"{k} {v:.1f} ms" for k, v in per_request.items()))
-    yield Row("2 idle cores ÷ CPU per application", 2000 / sum(per_request.values()), "/s",
-              f"≥ {TARGET:.0f}/s", 2000 / sum(per_request.values()) >= TARGET, note)
+    ceiling = 2000 / sum(per_request.values())
+    yield Row("2 idle cores ÷ CPU per application", ceiling, "/s", target,
+              ceiling >= TARGET if targeted else None, note)
 
 
 def speed_probe() -> float:
@@ -209,7 +216,7 @@ def _scenario(backend: str, url: str, rows: list[Row], db_pid: int | None = None
         with gunicorn(env, args, ROOT, log) as server:
             port = server.port
             drive(port, _posts(token, "SODAI_GOMI"), min(3.0, SECONDS), CLIENTS, 201)  # warm-up
-            for workload, label in WORKLOADS:
+            for workload, label, targeted in WORKLOADS:
                 posts = _posts(token, workload)
                 before = drive(port, _me(token), BASELINE_SECONDS, CLIENTS, 200)
                 probe = speed_probe()
@@ -218,7 +225,8 @@ def _scenario(backend: str, url: str, rows: list[Row], db_pid: int | None = None
                 cpu = {k: v - cpu[k] for k, v in _cpu(server, db_pid).items()}
                 locked = _locked(log) - locked
                 after = drive(port, _me(token), BASELINE_SECONDS, CLIENTS, 200)
-                rows.extend(_rows(backend, label, result, [before, after], locked, cpu))
+                rows.extend(_rows(backend, label, targeted, result, [before, after], locked,
+                                  cpu))
                 rows.append(Row("host speed probe before the workload (lower is faster)", probe,
                                 "ms", note=f"{backend}, {label}: CPU of a fixed Python loop; "
                                            f"after it: {speed_probe():.0f} ms"))

@@ -60,8 +60,7 @@ CLIENTS = int(os.environ.get("BENCH_CLIENTS", "6"))
 WORKER = os.environ.get("BENCH_WORKER", "sync")
 THREADS = int(os.environ.get("BENCH_THREADS", "1" if WORKER == "sync" else "2"))
 BACKENDS = os.environ.get("BENCH_BACKENDS", "sqlite,postgresql").split(",")
-# (procedure, label, whether the target applies): the target is for applications as
-# such; the workbook workload shows what an openpyxl check of every request's file costs.
+# (procedure, label, whether the target is checked: see the module's docstring)
 WORKLOADS = [w for w in (("SODAI_GOMI", "fields only", True),
                          ("KAIGO_TORISAGE", "fields + Excel workbook", False))
              if w[0] in os.environ.get("BENCH_WORKLOADS", "SODAI_GOMI,KAIGO_TORISAGE")]

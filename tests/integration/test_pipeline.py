@@ -93,7 +93,6 @@ def test_rolling_back_a_savepoint_over_a_failing_statement_keeps_the_rest(app, s
     assert _committed_actions(db_url) == ["before", "after"]
 
 
-
 def test_on_postgresql_events_travel_with_the_next_statement(app, session, db_url):
     """Lost only as throughput if it broke (bench_intake), so pinned here: three events wait,
     the next statement takes them along; SQLite runs each at once."""

@@ -62,7 +62,10 @@ def send_with(info: dict, driver_connection: Any, last: tuple[Any, str, Any] | N
 
 def install(engine: Engine) -> None:
     """Send what waits before every statement SQLAlchemy runs and before commit; a rollback
-    (or the pool taking the connection back) drops it."""
+    (or the pool taking the connection back) drops it. Only psycopg has pipelines: on other
+    drivers nothing is installed and ``send`` runs at once."""
+    if engine.dialect.driver != "psycopg":
+        return
     dbapi_error = engine.dialect.loaded_dbapi.Error
 
     def send_waiting(conn: Connection, statement: str, parameters: Any) -> None:

@@ -24,8 +24,9 @@ UPGRADE_COMMAND = "flask --app wsgi db upgrade"
 
 
 def init_app(app: Flask) -> None:
-    """Set SQLite pragmas on every connection, ping idle server connections before use, and
-    refuse to serve an outdated schema."""
+    """Set SQLite pragmas on every connection, ping idle server connections before use, let
+    unread INSERTs wait for the next statement (models.pipeline), and refuse to serve an
+    outdated schema."""
     url = app.config["SQLALCHEMY_DATABASE_URI"]
     if url.startswith("sqlite"):
         _ensure_sqlite_dir(url)
@@ -34,8 +35,7 @@ def init_app(app: Flask) -> None:
     else:
         with app.app_context():
             ping_idle_connections(db.engine)
-            if db.engine.dialect.driver == "psycopg":
-                pipeline.install(db.engine)
+            pipeline.install(db.engine)
     if app.config["SCHEMA_CHECK"]:
         app.before_request(_guard_schema)
 

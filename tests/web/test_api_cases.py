@@ -165,3 +165,14 @@ def test_a_task_you_may_not_act_on_tells_nothing_about_the_case(client, tokens):
     assert done.status_code == 200
     after = client.post(url, headers=tokens["other"], json={"data": {"decision": "accept"}})
     assert after.status_code == 403
+
+
+def test_a_task_nobody_could_take_refuses_the_start(client, tokens):
+    """Without a department, correction_loop's 審査 (ward clerks) would be in no queue."""
+    from models.case import Case
+    from models.work_item import WorkItem
+
+    refused = _start(client, tokens["clerk"], department=None)
+    assert refused.status_code == 422 and list(refused.json["errors"]) == ["department"]
+    assert "審査" in refused.json["errors"]["department"][0]
+    assert _count(Case) == 0 and _count(WorkItem) == 0

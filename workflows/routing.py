@@ -62,11 +62,12 @@ class NobodyCanTake(InvalidInput):
     """A task would become a work item in no one's queue; the step is refused instead."""
 
 
-def takeable(role: str, route: Route) -> bool:
+def takeable(role: str, route: Route, *, branch_office: bool = False) -> bool:
     """Whether a team can hold a work item of this role routed here, as the queues define
-    teams (workflows.worklist.teams): branch clerks and branch supervisors work at an office,
-    ward clerks and supervisors in a department; an applicant's step is theirs on the portal.
-    Lanes without a queue (admin, designer, none) are never takeable."""
+    teams (workflows.worklist.teams): branch clerks work at an office, ward clerks and
+    supervisors in a department, a branch's supervisors at their branch (branch_office: the
+    route's office is a branch); an applicant's step is theirs on the portal. Lanes without a
+    queue (admin, designer, none) are never takeable."""
     if role == "applicant":
         return True
     if role == "branch_clerk":
@@ -74,7 +75,7 @@ def takeable(role: str, route: Route) -> bool:
     if role == "ward_clerk":
         return route.department_id is not None
     if role == "supervisor":
-        return route.department_id is not None or route.office_id is not None
+        return route.department_id is not None or branch_office
     return False
 
 
@@ -85,7 +86,12 @@ def checked_route(case: Case, role: str, route: str | None, task_name: str) -> R
     the step leaves the case as it was and says what is missing.
     """
     found = route_for(case, role, route)
-    if takeable(role, found):
+    # Only a supervisor's item without a department needs the office's kind (rarely: one
+    # escalation per forwarding case); the case's office is loaded for it then.
+    branch = role == "supervisor" and found.department_id is None \
+        and found.office_id is not None and found.office_id == case.office_id \
+        and case.office is not None and case.office.is_branch
+    if takeable(role, found, branch_office=branch):
         return found
     if role in ("ward_clerk", "supervisor"):
         field, message = "department", _(

@@ -168,6 +168,11 @@ def test_other_branch_gets_404_as_for_no_receipt(fw, as_user):
         assert tajima.get(f"/forwarding/receipts/{receipt.id}{path}").status_code == 404
     cancel = tajima.post(f"/forwarding/receipts/{receipt.id}/cancel", data={"reason": "x"})
     assert cancel.status_code == 404
+    # Posting another branch's receipt id to a list form: as if it did not exist.
+    theirs = tajima.post("/forwarding/dispatch", data={"receipt": receipt.id},
+                         follow_redirects=True).get_data(as_text=True)
+    assert "大師支所" not in theirs
+    assert "庁内便に入れる預かり書を選んでください。" in theirs
     own = as_user("branch.daishi")
     done = own.post(f"/forwarding/receipts/{receipt.id}/cancel", data={"reason": "持ち帰り"},
                     follow_redirects=True).get_data(as_text=True)

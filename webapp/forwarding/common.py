@@ -71,8 +71,11 @@ def selected_ids(form: MultiDict, name: str = "receipt") -> list[int]:
 
 
 def receipts_by_ids(ids: list[int]) -> list[Receipt]:
-    """The chosen receipts; the operation checks who may act on each."""
+    """The chosen receipts the user may see (the others are left out as if they did not
+    exist, so posted ids tell nothing about other offices); the operation checks who may act
+    on each."""
     if not ids:
         return []
-    return list(db.session.scalars(select(Receipt).where(Receipt.id.in_(ids))
-                                   .order_by(Receipt.id)))
+    return [r for r in db.session.scalars(select(Receipt).where(Receipt.id.in_(ids))
+                                          .order_by(Receipt.id))
+            if access.can_view_receipt(current_user, r)]

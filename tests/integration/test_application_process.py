@@ -220,3 +220,21 @@ def test_a_procedure_without_a_department_accepts_nothing(submit, world, session
     assert "受け付けていません" in refused.value.errors["procedure_code"][0]
     session.rollback()
     assert count(Case) == 0 and count(Application, Application.number.isnot(None)) == 0
+
+
+def test_a_process_whose_first_task_goes_nowhere_refuses_the_application(submit, session):
+    """An online application has no office: a process starting at a branch counter would put
+    its first task in no queue. The applicant is told the procedure is not accepting."""
+    from tests.integration.runtime_support import fixture_files
+    from workflows import registry
+
+    [(name, xml)] = fixture_files("correction_loop.bpmn").items()
+    registry.deploy({name: xml.replace(b'name="ward_clerk"', b'name="branch_clerk"')
+                     .replace(b"correction_loop", b"counter_loop")}, None)
+    by_code("SODAI_GOMI").process_id = "counter_loop"
+    session.commit()
+    with pytest.raises(InvalidInput) as refused:
+        submit("SODAI_GOMI")
+    assert "受け付けていません" in refused.value.errors["procedure_code"][0]
+    session.rollback()
+    assert count(Case) == 0 and count(Application, Application.number.isnot(None)) == 0

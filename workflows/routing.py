@@ -93,18 +93,18 @@ def checked_route(case: Case, role: str, route: str | None, task_name: str) -> R
         and case.office is not None and case.office.is_branch
     if takeable(role, found, branch_office=branch):
         return found
-    if role in ("ward_clerk", "supervisor"):
+    if role in ("ward_clerk", "supervisor") and case.department_id is None:
         field, message = "department", _(
             "Task %(task)s is done by the staff of a department, but the case has no "
             "department; nobody could take it. Give the case a department.", task=task_name)
-    elif role == "branch_clerk":
+    elif role == "branch_clerk" and found.office_id is None:
         field, message = "office", _(
             "Task %(task)s is done at an office counter, but the case has no office; nobody "
             "could take it. Give the case an office.", task=task_name)
-    else:
+    else:  # a lane without a queue (admin, designer, none), or a route no team of it works
         field, message = "process_id", _(
-            "Task %(task)s is in lane %(lane)s, which has no work queue; nobody could take it.",
-            task=task_name, lane=role or "-")
+            "Task %(task)s (lane %(lane)s) would go to no team's work queue; nobody could "
+            "take it.", task=task_name, lane=role or "-")
     raise NobodyCanTake(message, {field: [message]})
 
 

@@ -16,6 +16,7 @@ from models.user import User
 from reports import ledger as ledger_report
 from webapp import org
 from webapp.extensions import db
+from workflows import params
 from workflows.failures import InvalidInput
 from workflows.forwarding import catalogue
 from workflows.forwarding.ledger import LedgerFilter, export_rows
@@ -35,11 +36,19 @@ def _date(args: MultiDict, name: str, errors: dict) -> date | None:
     text = (args.get(name) or "").strip()
     if not text:
         return None
+    day = params.iso_date(text)
+    if day is None:
+        errors[name] = [_("Enter a date as YYYY-MM-DD.") if _unreadable(text) else
+                        _("Enter a date within the allowed range.")]
+    return day
+
+
+def _unreadable(text: str) -> bool:
     try:
-        return date.fromisoformat(text)
+        date.fromisoformat(text)
     except ValueError:
-        errors[name] = [_("Enter a date as YYYY-MM-DD.")]
-        return None
+        return True
+    return False
 
 
 def parse_filter(args: MultiDict) -> LedgerFilter:

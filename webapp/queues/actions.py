@@ -16,7 +16,7 @@ from webapp.access import roles_required
 from webapp.auth.routes import safe_next
 from webapp.extensions import db
 from webapp.queues import bp
-from workflows import queries, tasks
+from workflows import params, queries, tasks
 from workflows.failures import InvalidInput, OperationError
 from workflows.permissions import can_view_case
 from workflows.routing import CLOSING_TIME
@@ -81,7 +81,7 @@ def bulk_action():
         if action == "claim":
             result = bulk.bulk_claim(items, current_user)
         elif action == "reassign":
-            assignee = people.user_by_id(request.form.get("assignee", type=int))
+            assignee = people.user_by_id(request.form.get("assignee", type=params.db_id))
             result = bulk.bulk_reassign(items, current_user, assignee)
         elif action == "due":
             due_at = _due_at(request.form.get("due_date", ""))

@@ -108,7 +108,7 @@ def parse_filter(args: Mapping[str, str]) -> tuple[QueueFilter, dict[str, list[s
         errors["sort"] = [_("Choose one of the listed values.")]
         sort = "due"
     per_page = args.get("per_page") or str(DEFAULT_PER_PAGE)
-    per_page_value = int(per_page) if per_page.isdigit() else 0
+    per_page_value = int(per_page) if per_page.isascii() and per_page.isdigit() else 0
     if per_page_value not in PER_PAGE_CHOICES:
         errors["per_page"] = [_("Choose one of the listed values.")]
         per_page_value = DEFAULT_PER_PAGE

@@ -152,8 +152,21 @@ def _column_number(letters: str) -> int:
 def _check_counts(content: bytes, limits: Limits) -> None:
     """Refuse a workbook whose parts hold more rows or cells than openpyxl may be given."""
     archive = zipfile.ZipFile(io.BytesIO(content))
-    cells = strings = 0
-    for info in archive.infolist():
+    # A part of fewer bytes than 4 per cell (<c/>) and 6 per row (<row/>) cannot pass the row
+    # limits, so small parts are only counted when their most possible cells could matter.
+    small = min(4 * limits.max_row_cells, 6 * limits.max_rows)
+    large = [i for i in archive.infolist() if i.file_size >= small]
+    rest = [i for i in archive.infolist() if i.file_size < small]
+    cells = _count_parts(archive, large, limits, 0)
+    if cells + sum(i.file_size // 4 for i in rest) > limits.max_cells:
+        _count_parts(archive, rest, limits, cells)
+
+
+def _count_parts(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], limits: Limits,
+                 cells: int) -> int:
+    """Count the parts; return the larger of the cell and shared-string totals so far."""
+    strings = cells
+    for info in infos:
         counts = xlsx_scan.count_part(_chunks(archive, info), max_rows=limits.max_rows,
                                       max_row_cells=limits.max_row_cells,
                                       max_cells=limits.max_cells - max(cells, strings))
@@ -165,6 +178,7 @@ def _check_counts(content: bytes, limits: Limits) -> None:
         if max(cells, strings) > limits.max_cells:
             raise WorkbookRejected(_("The workbook has more than %(max)d cells; attach only the "
                                      "claim rows and columns.", max=limits.max_cells))
+    return max(cells, strings)
 
 
 def _chunks(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:

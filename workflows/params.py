@@ -69,6 +69,17 @@ def iso_date(value: Any) -> date | None:
     return day if in_date_range(day) else None
 
 
+def date_error(text: str) -> str | None:
+    """Why text is no date this application accepts (translated), or None when it is one."""
+    from flask_babel import gettext as _
+
+    try:
+        day = date.fromisoformat(text.strip())
+    except ValueError:
+        return _("Enter a date as YYYY-MM-DD.")
+    return None if in_date_range(day) else _("Enter a date within the allowed range.")
+
+
 def code(value: Any) -> str | None:
     """A code as sent: a non-empty string of at most MAX_CODE characters, else None."""
     if isinstance(value, str) and 0 < len(value) <= MAX_CODE and "\x00" not in value:

@@ -162,6 +162,14 @@ def test_audit_filters_out_of_range_do_not_fail(client, tokens, query):
     assert client.get(f"/admin/audit?{query}").status_code == 200
 
 
+@pytest.mark.parametrize("query", ["due_to=9999-12-31", "due_from=0001-01-01"])
+def test_queue_due_filters_out_of_range_are_field_errors(client, tokens, query):
+    login(client, "supervisor")
+    page = client.get(f"/queues/all?{query}")
+    assert page.status_code in (200, 422)
+    assert "入力できる範囲の日付を入力してください" in page.get_data(as_text=True)
+
+
 @pytest.mark.parametrize("query", ["department=%00", "q=a%00b", "%00=1"])
 def test_nul_characters_in_query_strings_are_refused(client, tokens, query):
     # PostgreSQL cannot bind a string with NUL: refused before any route runs.

@@ -36,19 +36,10 @@ def _date(args: MultiDict, name: str, errors: dict) -> date | None:
     text = (args.get(name) or "").strip()
     if not text:
         return None
-    day = params.iso_date(text)
-    if day is None:
-        errors[name] = [_("Enter a date as YYYY-MM-DD.") if _unreadable(text) else
-                        _("Enter a date within the allowed range.")]
-    return day
-
-
-def _unreadable(text: str) -> bool:
-    try:
-        date.fromisoformat(text)
-    except ValueError:
-        return True
-    return False
+    problem = params.date_error(text)
+    if problem:
+        errors[name] = [problem]
+    return params.iso_date(text)
 
 
 def parse_filter(args: MultiDict) -> LedgerFilter:

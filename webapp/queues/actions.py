@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
@@ -65,9 +65,8 @@ def unclaim(task_id: str):
 
 def _due_at(text: str) -> datetime | None:
     """A due date typed as YYYY-MM-DD: closing time (17:15 JST) of that day."""
-    try:
-        day = date.fromisoformat(normalize_digits(text or ""))
-    except ValueError:
+    day = params.iso_date(normalize_digits(text or ""))
+    if day is None:
         return None
     return datetime.combine(day, CLOSING_TIME, tzinfo=JST)
 

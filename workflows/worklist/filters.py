@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from flask_babel import gettext as _
 
 from japan.text import normalize_digits, normalize_name
+from workflows import params
 
 QUEUES = ("mine", "team", "all")
 SORT_KEYS = ("due", "case", "procedure", "task", "applicant", "received", "assignee",
@@ -81,11 +82,10 @@ def _date(args: Mapping[str, str], name: str, errors: dict[str, list[str]]) -> d
     text = normalize_digits(args.get(name) or "")
     if not text:
         return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        errors[name] = [_("Enter a date as YYYY-MM-DD.")]
-        return None
+    problem = params.date_error(text)
+    if problem:
+        errors[name] = [problem]
+    return params.iso_date(text)
 
 
 def _choice(args: Mapping[str, str], name: str, allowed, errors) -> str:

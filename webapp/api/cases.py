@@ -43,10 +43,10 @@ def start_case():
     if not isinstance(body.get("data", {}), dict):
         errors["data"] = [_("data must be a JSON object.")]
     department = org.department_by_code(body["department"]) if body.get("department") else None
-    if body.get("department") and department is None and "department" not in errors:
+    if body.get("department") and department is None:
         errors["department"] = [_("Unknown department code.")]
     office = org.office_by_code(body["office"]) if body.get("office") else g.api_user.office
-    if office is None and "office" not in errors:
+    if office is None:
         errors["office"] = [_("Unknown office code.")]
     if errors:
         return field_errors(errors)

@@ -66,6 +66,21 @@ def test_a_database_url_into_a_missing_directory_is_refused(tmp_path):
     assert not missing.exists()
 
 
+def test_the_server_entry_point_says_so_without_a_traceback(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "SECRET_KEY": "x",
+           "DATABASE_URL": f"sqlite:///{tmp_path / 'no-such-dir' / 'm.sqlite3'}"}
+    out = subprocess.run([sys.executable, "-c", "import wsgi"], cwd=root, env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 1 and "Traceback" not in out.stderr
+    assert "does not exist" in out.stderr and "DATABASE_URL" in out.stderr
+
+
 def test_the_embedded_database_may_create_the_instance_folder(tmp_path):
     instance = tmp_path / "instance"
     app = create_app({"SECRET_KEY": "x", "INSTANCE_DIR": str(instance),

@@ -4,6 +4,7 @@ the schema guard."""
 from __future__ import annotations
 
 import time
+from contextlib import suppress
 from pathlib import Path
 
 from alembic.config import Config as AlembicConfig
@@ -13,7 +14,7 @@ from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import DisconnectionError, OperationalError
+from sqlalchemy.exc import DisconnectionError, OperationalError, SQLAlchemyError
 
 from models import pipeline
 from webapp.config import ConfigError
@@ -147,7 +148,8 @@ def _guard_schema():
 
 def _database_error(exc: OperationalError):
     """The database refuses work (read-only file, server down, lock timeout): 503, not 500."""
-    db.session.rollback()
+    with suppress(SQLAlchemyError):  # a server that went away may refuse the rollback too
+        db.session.rollback()
     current_app.logger.error("database unavailable: %s", exc)
     return unavailable(_("The database cannot be used at the moment. Try again later; if "
                          "this goes on, tell the system administrator."))

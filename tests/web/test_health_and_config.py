@@ -19,6 +19,18 @@ def test_healthz_reports_unreachable_database():
     assert response.status_code == 503 and response.json["db"] == "error"
 
 
+def test_an_unreachable_database_answers_503_on_pages_and_in_the_api():
+    app = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI":
+                      "postgresql+psycopg://nobody@/none?host=/nonexistent-socket-dir"})
+    page = app.test_client().get("/login")
+    assert page.status_code == 503
+    assert "現在データベースを使用できません" in page.get_data(as_text=True)
+    api = app.test_client().get("/api/v1/me", headers={"Authorization": "Bearer x"})
+    assert api.status_code == 503 and "データベース" in api.json["error"]
+    health = app.test_client().get("/healthz")
+    assert health.status_code == 503 and health.json["reason"]
+
+
 def test_secret_key_is_required_outside_demo_mode(monkeypatch):
     monkeypatch.delenv("SECRET_KEY", raising=False)
     monkeypatch.delenv("MADOGUCHI_DEMO", raising=False)

@@ -5,7 +5,8 @@ One place for the bounds, so that every route gets them:
 - integers: PostgreSQL's BIGINT and SQLite's INTEGER are 64-bit; a larger Python int bound as
   a parameter makes the driver raise (``OverflowError``/``DataError``), which was a 500;
 - dates: ``date.max + timedelta(days=1)`` overflows, and filters and deadlines add days, so
-  dates are kept to years any ward-office record can have;
+  dates are kept to years any ward-office record can have (from 明治, as in 戸籍 extracts
+  of 相続 cases, to 2199);
 - codes (office, department, document type): only strings are codes; a list or an object
   bound as a parameter breaks the statement.
 """
@@ -18,7 +19,7 @@ from typing import Any
 MAX_ID = 2**63 - 1
 MAX_PAGE = 100_000  # far past any list's end; keeps LIMIT/OFFSET small
 MAX_LIMIT = 500
-DATE_MIN = date(1900, 1, 1)
+DATE_MIN = date(1868, 1, 1)
 DATE_MAX = date(2199, 12, 31)
 MAX_CODE = 40
 

@@ -1,0 +1,337 @@
+"""Run sandboxed code in child processes that are killed when it overruns its deadline.
+
+A deadline checked by tracing cannot stop one long call in C (``[a] * 10**5`` then
+``.count(b)`` ran 30 s in a web worker until gunicorn killed it). Only another process,
+killed on deadline, bounds that. ``run`` sends the code and its data to an idle child
+(``_sandbox_child``), waits at most the call's seconds plus GRACE_SECONDS and otherwise
+SIGKILLs and reaps the child and raises ExpressionError; a fresh child is started in the
+background, so the next evaluation works.
+
+- Children are started with subprocess (fork + exec at once, no Python code in between, safe
+  in the multi-threaded gunicorn worker), with a minimal environment (no database URL or
+  secret key) and their own session (Ctrl-C in a terminal is the parent's).
+- They are started from one long-lived thread, because PR_SET_PDEATHSIG fires when the
+  *thread* that started a child ends; this way it means "the parent process ended".
+- Answers are unpickled with a restricted Unpickler (plain data classes only) and checked
+  again with check_data, so even a child that escaped RestrictedPython cannot hand the
+  parent an object or an exponential structure. Messages arrive as (msgid, params) and are
+  translated here, in the caller's request and locale.
+- One pool per process (re-created after fork), shared by all threads; each child serves
+  one call at a time, at most MAX_IDLE wait for work. ``shutdown()`` ends them (atexit).
+"""
+
+from __future__ import annotations
+
+import atexit
+import io
+import os
+import pickle
+import re
+import select
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from datetime import date, datetime, timedelta, timezone
+from datetime import time as dt_time
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask_babel import gettext as _
+
+from workflows._clock import current_time
+from workflows._datacheck import check_data, check_value
+from workflows._limits import GRACE_SECONDS
+from workflows._sandbox_child import HEADER, Opaque, write_frame
+from workflows.errors import ExpressionError
+
+MAX_IDLE = 4
+MAX_ANSWER_BYTES = 64 * 1024 * 1024
+ROOT = str(Path(__file__).resolve().parents[1])
+BOOT = ("import sys; sys.path.insert(0, sys.argv[1]); "
+        "from workflows._sandbox_child import main; main()")
+_PLAIN_CLASSES = frozenset({
+    ("datetime", "date"), ("datetime", "datetime"), ("datetime", "time"),
+    ("datetime", "timedelta"), ("datetime", "timezone"), ("decimal", "Decimal"),
+    ("zoneinfo", "ZoneInfo"),
+})
+_PLAIN_TYPES = frozenset({date, datetime, dt_time, timedelta, timezone, Decimal, ZoneInfo})
+_BASES = (str, int, float, list, tuple, dict, set, frozenset)
+_PICKLED_CLASSES = frozenset({*_PLAIN_TYPES, *_BASES, Opaque})
+_ZONE_UNPICKLE = ZoneInfo._unpickle
+_PLACEHOLDER = re.compile(r"%(?:%|\(\w+\)[sd])")
+
+
+class _Overrun(Exception):  # noqa: N818 - internal signal
+    """The child did not answer before the deadline."""
+
+
+class _Gone(Exception):  # noqa: N818 - internal signal
+    """The child ended (or broke the protocol) while serving a call."""
+
+
+class _DataPickler(pickle.Pickler):
+    """Pickles the parent's data; values that are not plain data travel as Opaque."""
+
+    def reducer_override(self, obj: Any) -> Any:
+        # Not called for exact None/bool/int/float/str/bytes/list/tuple/dict/set/frozenset;
+        # called for the classes that reductions name, too.
+        if type(obj) in _PLAIN_TYPES or (isinstance(obj, type) and obj in _PICKLED_CLASSES) \
+                or obj is getattr or obj == _ZONE_UNPICKLE:
+            return NotImplemented  # a ZoneInfo reduces to getattr(ZoneInfo, "_unpickle")(…)
+        for base in _BASES:
+            if isinstance(obj, base):  # a subclass (an enum, a Markup string) as its base
+                return base, (base(obj),)
+        return Opaque, (type(obj).__name__,)
+
+
+def _zone_getattr(owner: Any, name: str) -> Any:
+    # An aware datetime from now() pickles its ZoneInfo as getattr(ZoneInfo, "_unpickle")(…);
+    # that one attribute is all an answer may reach this way.
+    if owner is ZoneInfo and name == "_unpickle":
+        return ZoneInfo._unpickle
+    raise pickle.UnpicklingError(f"attribute {name!r} is not plain data")
+
+
+class _PlainUnpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) == ("builtins", "getattr"):
+            return _zone_getattr
+        if (module, name) in _PLAIN_CLASSES:
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"{module}.{name} is not plain data")
+
+
+def _child_env() -> dict[str, str]:
+    env = {"PATH": os.environ.get("PATH", os.defpath), "LANG": "C.UTF-8"}
+    if "TZ" in os.environ:
+        env["TZ"] = os.environ["TZ"]
+    return env
+
+
+class _Child:
+    """One sandbox process and the parent's ends of its pipes."""
+
+    def __init__(self) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-I", "-c", BOOT, ROOT, str(os.getpid())],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=_child_env(), bufsize=0,
+            start_new_session=True)
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.requests, self.answers = self.proc.stdin.fileno(), self.proc.stdout.fileno()
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def send(self, payload: bytes) -> None:
+        """Send one request; raises BrokenPipeError if the child is gone (nothing ran)."""
+        write_frame(self.requests, payload)
+
+    def receive(self, deadline: float) -> bytes:
+        """Wait for the answer until deadline (time.monotonic())."""
+        size = HEADER.unpack(self._read(HEADER.size, deadline))[0]
+        if size > MAX_ANSWER_BYTES:
+            raise _Gone()
+        return self._read(size, deadline)
+
+    def _read(self, size: int, deadline: float) -> bytes:
+        buffer = bytearray()
+        poller = select.poll()
+        poller.register(self.answers, select.POLLIN)
+        while len(buffer) < size:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise _Overrun()
+            if not poller.poll(left * 1000):
+                continue
+            chunk = os.read(self.answers, min(size - len(buffer), 1 << 20))
+            if not chunk:
+                raise _Gone()
+            buffer += chunk
+        return bytes(buffer)
+
+    def kill(self) -> None:
+        """SIGKILL and reap now: no zombie, no CPU spent on the abandoned call."""
+        self.proc.kill()
+        self._reap()
+
+    def retire(self) -> None:
+        """End an idle child: it exits at end of file on its stdin."""
+        self.proc.stdin.close()  # type: ignore[union-attr]
+        try:
+            self.proc.wait(timeout=1.0)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self._reap()
+
+    def _reap(self) -> None:
+        self.proc.wait()
+        for pipe in (self.proc.stdin, self.proc.stdout):
+            if pipe is not None and not pipe.closed:
+                pipe.close()
+
+
+class SandboxPool:
+    """Idle sandbox children of this process, shared by its threads."""
+
+    def __init__(self) -> None:
+        self.pid = os.getpid()
+        self._idle: list[_Child] = []
+        self._lock = threading.Lock()
+        self._closed = False
+        self._spawner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sandbox-spawn")
+
+    def run(self, mode: str, source: str, data: dict[str, Any], seconds: float,
+            drop_unchanged: tuple[str, ...] = ()) -> Any:
+        """Run source in a child and return its value; ExpressionError on any failure."""
+        deadline = time.monotonic() + seconds + GRACE_SECONDS
+        buffer = io.BytesIO()
+        try:
+            _DataPickler(buffer, protocol=5).dump(
+                (mode, source, data, current_time(), seconds, drop_unchanged))
+        except (pickle.PicklingError, TypeError, AttributeError, RecursionError) as exc:
+            raise ExpressionError(_("The case data cannot be given to the expression: "
+                                    "%(error)s", error=str(exc))) from exc
+        answer = self._exchange(buffer.getvalue(), deadline)
+        return _decode(answer, mode)
+
+    def _exchange(self, payload: bytes, deadline: float) -> bytes:
+        for _attempt in range(2):  # a child that died while idle is replaced once
+            child = self._take(deadline)
+            try:
+                child.send(payload)
+            except BrokenPipeError:
+                child.kill()
+                continue
+            try:
+                answer = child.receive(deadline)
+            except _Overrun:
+                self._replace(child)
+                raise ExpressionError(_("The expression ran too long and was stopped.")) \
+                    from None
+            except (_Gone, OSError):
+                self._replace(child)
+                raise ExpressionError(_("The expression stopped its sandbox process.")) \
+                    from None
+            self._give_back(child)
+            return answer
+        raise ExpressionError(_("The expression stopped its sandbox process."))
+
+    def _take(self, deadline: float) -> _Child:
+        with self._lock:
+            while self._idle:
+                child = self._idle.pop()
+                if child.alive():
+                    return child
+                child.kill()
+        future: Future[_Child] = self._spawner.submit(_Child)
+        try:
+            return future.result(timeout=max(deadline - time.monotonic(), 0.0))
+        except FutureTimeout:
+            future.add_done_callback(self._keep)
+            raise ExpressionError(_("No sandbox process could be started in time; "
+                                    "please try again.")) from None
+
+    def _give_back(self, child: _Child) -> None:
+        with self._lock:
+            if not self._closed and len(self._idle) < MAX_IDLE and child.alive():
+                self._idle.append(child)
+                return
+        child.retire()
+
+    def _replace(self, child: _Child) -> None:
+        child.kill()
+        with self._lock:
+            if self._closed:
+                return
+        # Start the successor now, off the caller's clock, so the next call finds it idle.
+        self._spawner.submit(_Child).add_done_callback(self._keep)
+
+    def _keep(self, started: Future[_Child]) -> None:
+        if started.exception() is None:
+            self._give_back(started.result())
+
+    def shutdown(self) -> None:
+        """End all idle children and the spawner thread (busy ones end after their call)."""
+        with self._lock:
+            self._closed = True
+            idle, self._idle = self._idle, []
+        for child in idle:
+            child.retire()
+        self._spawner.shutdown(wait=True)
+
+    def idle_pids(self) -> list[int]:
+        """Process ids of the idle children (for tests and diagnostics)."""
+        with self._lock:
+            return [c.proc.pid for c in self._idle]
+
+
+def _decode(answer: bytes, mode: str) -> Any:
+    try:
+        status, value = _PlainUnpickler(io.BytesIO(answer)).load()
+    except Exception as exc:  # noqa: BLE001 - anything unreadable is the same failure
+        raise ExpressionError(_("The expression stopped its sandbox process.")) from exc
+    if status == "error":
+        raise ExpressionError(_translate(value))
+    if mode == "exec":
+        if not isinstance(value, dict):
+            raise ExpressionError(_("The expression stopped its sandbox process."))
+        check_data(value, storable=True)
+    else:
+        check_value(value)
+    return value
+
+
+def _translate(message: Any) -> str:
+    """Translate a (msgid, params) message from a child; refuse anything else."""
+    if isinstance(message, tuple) and len(message) == 2 and isinstance(message[0], str) \
+            and isinstance(message[1], dict) and len(message[0]) <= 500 \
+            and not _PLACEHOLDER.sub("", message[0]).count("%"):
+        params = {str(k): _translate(v) if isinstance(v, tuple) else v
+                  for k, v in message[1].items() if isinstance(v, (tuple, str, int))}
+        try:
+            return _(message[0], **params)[:4000]
+        except (KeyError, TypeError, ValueError):
+            pass
+    elif isinstance(message, (str, int)):
+        return str(message)[:4000]
+    return _("The expression stopped its sandbox process.")
+
+
+_POOL: SandboxPool | None = None
+_POOL_LOCK = threading.Lock()
+_FORGOTTEN: list[SandboxPool] = []  # inherited over fork: not ours, never closed or collected
+_HOOKED = False
+
+
+def pool() -> SandboxPool:
+    """This process's pool, created on first use (so never before gunicorn forks)."""
+    global _POOL, _HOOKED
+    with _POOL_LOCK:
+        if _POOL is None:
+            if not _HOOKED:
+                os.register_at_fork(after_in_child=_after_fork)
+                atexit.register(shutdown)
+                _HOOKED = True
+            _POOL = SandboxPool()
+        return _POOL
+
+
+def shutdown() -> None:
+    """End this process's sandbox children (atexit; tests)."""
+    global _POOL
+    with _POOL_LOCK:
+        current, _POOL = _POOL, None
+    if current is not None:
+        current.shutdown()
+
+
+def _after_fork() -> None:
+    global _POOL, _POOL_LOCK
+    if _POOL is not None:
+        _FORGOTTEN.append(_POOL)
+    _POOL, _POOL_LOCK = None, threading.Lock()

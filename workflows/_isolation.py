@@ -244,12 +244,14 @@ class SandboxPool:
         child.retire()
 
     def _replace(self, child: _Child) -> None:
-        child.kill()
-        with self._lock:
-            if self._closed:
-                return
-        # Start the successor now, off the caller's clock, so the next call finds it idle.
-        self._spawner.submit(_Child).add_done_callback(self._keep)
+        child.proc.kill()  # at once: the caller returns now and the CPU is free
+        # Reaping a child with a large address space takes a while; that and starting its
+        # successor happen on the spawner thread, off the caller's clock, so the next call
+        # finds an idle child.
+        try:
+            self._spawner.submit(_successor, child).add_done_callback(self._keep)
+        except RuntimeError:  # shut down meanwhile
+            child.kill()
 
     def _keep(self, started: Future[_Child]) -> None:
         if started.exception() is None:
@@ -268,6 +270,11 @@ class SandboxPool:
         """Process ids of the idle children (for tests and diagnostics)."""
         with self._lock:
             return [c.proc.pid for c in self._idle]
+
+
+def _successor(killed: _Child) -> _Child:
+    killed.kill()
+    return _Child()
 
 
 def _decode(answer: bytes, mode: str) -> Any:

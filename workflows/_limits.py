@@ -50,8 +50,7 @@ def seconds_allowed(seconds: float = MAX_SECONDS) -> float:
 
 
 @contextmanager
-def run_limits(max_events: int = MAX_EVENTS, seconds: float = MAX_SECONDS,
-               clock_every: int = 64) -> Iterator[None]:
+def run_limits(max_events: int = MAX_EVENTS, seconds: float = MAX_SECONDS) -> Iterator[None]:
     """Trace the current thread and abort the traced code when a limit is reached."""
     deadline = time.monotonic() + seconds
     remaining = max_events
@@ -64,12 +63,40 @@ def run_limits(max_events: int = MAX_EVENTS, seconds: float = MAX_SECONDS,
             frame.f_trace_opcodes = True
         remaining -= 1
         # Checking the clock only every 64 events keeps tracing cheap; 64 lines of sandboxed
-        # code take microseconds, so the deadline is still honoured closely. The in-process
-        # fast path checks on every event: there one event may be a whole C call.
-        if remaining < 0 or (remaining % clock_every == 0 and time.monotonic() > deadline):
+        # code take microseconds, so the deadline is still honoured closely.
+        if remaining < 0 or (remaining % 64 == 0 and time.monotonic() > deadline):
             raise BudgetExceeded()
         return tracer
 
+    with _traced(tracer):
+        yield
+
+
+@contextmanager
+def deadline_only(seconds: float = MAX_SECONDS) -> Iterator[None]:
+    """Trace for code proven bounded (``_fastpath``): a clock check at every opcode of the
+    sandboxed frame and at every call it makes, no line events in helper functions.
+
+    Such code cannot loop, so no line budget is needed; but one opcode may be one whole
+    (linear) C call, so the clock is read at each one rather than every 64th.
+    """
+    deadline = time.monotonic() + seconds
+
+    def tracer(frame: FrameType, event: str, arg: Any) -> Any:
+        if time.monotonic() > deadline:
+            raise BudgetExceeded()
+        if event == "call":
+            if frame.f_code.co_filename not in SANDBOX_FILENAMES:
+                return None  # a guard or helper: checked again when it returns
+            frame.f_trace_opcodes = True
+        return tracer
+
+    with _traced(tracer):
+        yield
+
+
+@contextmanager
+def _traced(tracer: Any) -> Iterator[None]:
     # sys.settrace is per thread, so this works in web workers and CLI threads alike
     # (signal.alarm would only work in the main thread). The sandbox policy forbids
     # try/except, so sandboxed code cannot swallow BudgetExceeded.

@@ -19,7 +19,7 @@ from RestrictedPython import compile_restricted_eval, compile_restricted_exec
 from workflows._builtins import make_builtins
 from workflows._datacheck import check_data, check_value
 from workflows._guards import Guards
-from workflows._limits import MAX_SECONDS, BudgetExceeded, run_limits
+from workflows._limits import MAX_SECONDS, BudgetExceeded, deadline_only, run_limits
 from workflows._policy import SandboxPolicy
 from workflows.ast_lock import AST_LOCK
 from workflows.errors import ExpressionError
@@ -56,9 +56,10 @@ def compile_code(source: str, mode: Mode) -> CodeType:
 
 
 def _run(code: CodeType, scope: dict[str, Any], mode: Mode, seconds: float,
-         clock_every: int) -> Any:
+         bounded: bool) -> Any:
+    limits = deadline_only(seconds) if bounded else run_limits(seconds=seconds)
     try:
-        with run_limits(seconds=seconds, clock_every=clock_every):
+        with limits:
             return eval(code, scope) if mode == "eval" else exec(code, scope)  # noqa: S307
     except ExpressionError:
         raise
@@ -83,16 +84,19 @@ def _scope(data: dict[str, Any], guards: Guards) -> dict[str, Any]:
 
 
 def evaluate_here(source: str, data: dict[str, Any], *, seconds: float = MAX_SECONDS,
-                  guards: Guards | None = None, clock_every: int = 64) -> Any:
-    """Evaluate one expression against data (read-only use) and return its value."""
+                  guards: Guards | None = None, bounded: bool = False) -> Any:
+    """Evaluate one expression against data (read-only use) and return its value.
+
+    bounded: the code was proven bounded (``_fastpath``) and runs with ``deadline_only``.
+    """
     code = compile_code(source, "eval")
-    result = _run(code, _scope(data, guards or Guards()), "eval", seconds, clock_every)
+    result = _run(code, _scope(data, guards or Guards()), "eval", seconds, bounded)
     check_value(result)
     return result
 
 
 def execute_here(source: str, data: dict[str, Any], *, seconds: float = MAX_SECONDS,
-                 guards: Guards | None = None, clock_every: int = 64,
+                 guards: Guards | None = None, bounded: bool = False,
                  drop_unchanged: Iterable[str] = ()) -> dict[str, Any]:
     """Run a script and return its variables (callables and "_" keys dropped, size checked).
 
@@ -102,7 +106,7 @@ def execute_here(source: str, data: dict[str, Any], *, seconds: float = MAX_SECO
     """
     code = compile_code(source, "exec")
     scope = _scope(data, guards or Guards())
-    _run(code, scope, "exec", seconds, clock_every)
+    _run(code, scope, "exec", seconds, bounded)
     scope.pop("__builtins__", None)
     # Functions defined by a script are helpers for that script, not case data.
     result = {k: v for k, v in scope.items() if not callable(v)}

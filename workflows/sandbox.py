@@ -84,7 +84,7 @@ def evaluate(source: str, data: dict[str, Any] | None = None) -> Any:
     if fast:
         try:
             return evaluate_here(source, data, seconds=seconds, guards=FastGuards(),
-                                 clock_every=1)
+                                 bounded=True)
         except Escalate:
             pass  # met a value it cannot bound; nothing was changed, so run it isolated
     return _isolation.pool().run("eval", source, _visible(data), seconds)
@@ -102,7 +102,7 @@ def execute(source: str, data: dict[str, Any],
     if fast:
         with suppress(Escalate):  # as in evaluate
             result = execute_here(source, data, seconds=seconds, guards=FastGuards(),
-                                  clock_every=1, drop_unchanged=drop)
+                                  bounded=True, drop_unchanged=drop)
     if result is None:
         result = _isolation.pool().run("exec", source, _visible(data), seconds, drop)
     # "_" keys are the engine's, invisible to sandboxed code: handed back unchanged.

@@ -12,10 +12,8 @@ background, so the next evaluation works.
   secret key) and their own session (Ctrl-C in a terminal is the parent's).
 - They are started from one long-lived thread, because PR_SET_PDEATHSIG fires when the
   *thread* that started a child ends; this way it means "the parent process ended".
-- Answers are unpickled with a restricted Unpickler (plain data classes only) and checked
-  again with check_data, so even a child that escaped RestrictedPython cannot hand the
-  parent an object or an exponential structure. Messages arrive as (msgid, params) and are
-  translated here, in the caller's request and locale.
+- Requests and answers are (un)pickled by ``_wire``: plain data only, messages translated
+  in the parent.
 - One pool per process (re-created after fork), shared by all threads; each child serves
   one call at a time, at most MAX_IDLE wait for work. ``shutdown()`` ends them (atexit).
 """
@@ -26,7 +24,6 @@ import atexit
 import io
 import os
 import pickle
-import re
 import select
 import subprocess
 import sys
@@ -34,19 +31,15 @@ import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
-from datetime import date, datetime, timedelta, timezone
-from datetime import time as dt_time
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 
 from workflows._clock import current_time
-from workflows._datacheck import check_data, check_value
 from workflows._limits import GRACE_SECONDS
-from workflows._sandbox_child import HEADER, Opaque, write_frame
+from workflows._sandbox_child import HEADER, write_frame
+from workflows._wire import DataPickler, decode
 from workflows.errors import ExpressionError
 
 MAX_IDLE = 4
@@ -54,16 +47,6 @@ MAX_ANSWER_BYTES = 64 * 1024 * 1024
 ROOT = str(Path(__file__).resolve().parents[1])
 BOOT = ("import sys; sys.path.insert(0, sys.argv[1]); "
         "from workflows._sandbox_child import main; main()")
-_PLAIN_CLASSES = frozenset({
-    ("datetime", "date"), ("datetime", "datetime"), ("datetime", "time"),
-    ("datetime", "timedelta"), ("datetime", "timezone"), ("decimal", "Decimal"),
-    ("zoneinfo", "ZoneInfo"),
-})
-_PLAIN_TYPES = frozenset({date, datetime, dt_time, timedelta, timezone, Decimal, ZoneInfo})
-_BASES = (str, int, float, list, tuple, dict, set, frozenset)
-_PICKLED_CLASSES = frozenset({*_PLAIN_TYPES, *_BASES, Opaque})
-_ZONE_UNPICKLE = ZoneInfo._unpickle
-_PLACEHOLDER = re.compile(r"%(?:%|\(\w+\)[sd])")
 
 
 class _Overrun(Exception):  # noqa: N818 - internal signal
@@ -72,38 +55,6 @@ class _Overrun(Exception):  # noqa: N818 - internal signal
 
 class _Gone(Exception):  # noqa: N818 - internal signal
     """The child ended (or broke the protocol) while serving a call."""
-
-
-class _DataPickler(pickle.Pickler):
-    """Pickles the parent's data; values that are not plain data travel as Opaque."""
-
-    def reducer_override(self, obj: Any) -> Any:
-        # Not called for exact None/bool/int/float/str/bytes/list/tuple/dict/set/frozenset;
-        # called for the classes that reductions name, too.
-        if type(obj) in _PLAIN_TYPES or (isinstance(obj, type) and obj in _PICKLED_CLASSES) \
-                or obj is getattr or obj == _ZONE_UNPICKLE:
-            return NotImplemented  # a ZoneInfo reduces to getattr(ZoneInfo, "_unpickle")(…)
-        for base in _BASES:
-            if isinstance(obj, base):  # a subclass (an enum, a Markup string) as its base
-                return base, (base(obj),)
-        return Opaque, (type(obj).__name__,)
-
-
-def _zone_getattr(owner: Any, name: str) -> Any:
-    # An aware datetime from now() pickles its ZoneInfo as getattr(ZoneInfo, "_unpickle")(…);
-    # that one attribute is all an answer may reach this way.
-    if owner is ZoneInfo and name == "_unpickle":
-        return ZoneInfo._unpickle
-    raise pickle.UnpicklingError(f"attribute {name!r} is not plain data")
-
-
-class _PlainUnpickler(pickle.Unpickler):
-    def find_class(self, module: str, name: str) -> Any:
-        if (module, name) == ("builtins", "getattr"):
-            return _zone_getattr
-        if (module, name) in _PLAIN_CLASSES:
-            return super().find_class(module, name)
-        raise pickle.UnpicklingError(f"{module}.{name} is not plain data")
 
 
 def _child_env() -> dict[str, str]:
@@ -191,13 +142,13 @@ class SandboxPool:
         deadline = time.monotonic() + seconds + GRACE_SECONDS
         buffer = io.BytesIO()
         try:
-            _DataPickler(buffer, protocol=5).dump(
+            DataPickler(buffer, protocol=5).dump(
                 (mode, source, data, current_time(), seconds, drop_unchanged))
         except (pickle.PicklingError, TypeError, AttributeError, RecursionError) as exc:
             raise ExpressionError(_("The case data cannot be given to the expression: "
                                     "%(error)s", error=str(exc))) from exc
         answer = self._exchange(buffer.getvalue(), deadline)
-        return _decode(answer, mode)
+        return decode(answer, mode)
 
     def _exchange(self, payload: bytes, deadline: float) -> bytes:
         for _attempt in range(2):  # a child that died while idle is replaced once
@@ -228,13 +179,15 @@ class SandboxPool:
                 if child.alive():
                     return child
                 child.kill()
-        future: Future[_Child] = self._spawner.submit(_Child)
         try:
+            future: Future[_Child] = self._spawner.submit(_Child)
             return future.result(timeout=max(deadline - time.monotonic(), 0.0))
         except FutureTimeout:
-            future.add_done_callback(self._keep)
-            raise ExpressionError(_("No sandbox process could be started in time; "
-                                    "please try again.")) from None
+            future.add_done_callback(self._keep)  # the next call may use it
+        except (OSError, RuntimeError):  # cannot start processes, or shutting down
+            pass
+        raise ExpressionError(_("No sandbox process could be started in time; "
+                                "please try again."))
 
     def _give_back(self, child: _Child) -> None:
         with self._lock:
@@ -275,38 +228,6 @@ class SandboxPool:
 def _successor(killed: _Child) -> _Child:
     killed.kill()
     return _Child()
-
-
-def _decode(answer: bytes, mode: str) -> Any:
-    try:
-        status, value = _PlainUnpickler(io.BytesIO(answer)).load()
-    except Exception as exc:  # noqa: BLE001 - anything unreadable is the same failure
-        raise ExpressionError(_("The expression stopped its sandbox process.")) from exc
-    if status == "error":
-        raise ExpressionError(_translate(value))
-    if mode == "exec":
-        if not isinstance(value, dict):
-            raise ExpressionError(_("The expression stopped its sandbox process."))
-        check_data(value, storable=True)
-    else:
-        check_value(value)
-    return value
-
-
-def _translate(message: Any) -> str:
-    """Translate a (msgid, params) message from a child; refuse anything else."""
-    if isinstance(message, tuple) and len(message) == 2 and isinstance(message[0], str) \
-            and isinstance(message[1], dict) and len(message[0]) <= 500 \
-            and not _PLACEHOLDER.sub("", message[0]).count("%"):
-        params = {str(k): _translate(v) if isinstance(v, tuple) else v
-                  for k, v in message[1].items() if isinstance(v, (tuple, str, int))}
-        try:
-            return _(message[0], **params)[:4000]
-        except (KeyError, TypeError, ValueError):
-            pass
-    elif isinstance(message, (str, int)):
-        return str(message)[:4000]
-    return _("The expression stopped its sandbox process.")
 
 
 _POOL: SandboxPool | None = None

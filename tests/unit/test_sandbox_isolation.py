@@ -23,7 +23,7 @@ from flask import Flask
 from flask_babel import Babel, force_locale
 from flask_babel import gettext as _
 
-from workflows import _isolation, sandbox
+from workflows import _isolation, _wire, sandbox
 from workflows._clock import frozen_clock
 from workflows._fastpath import is_bounded
 from workflows._limits import GRACE_SECONDS, MAX_SECONDS, step_budget
@@ -233,13 +233,13 @@ def test_the_step_budget_bounds_many_calls_together() -> None:
 def test_answers_of_a_child_are_plain_data_only() -> None:
     for answer in (("ok", os.system), ("ok", [pickle.loads]), ("ok", range(3))):
         with pytest.raises(ExpressionError, match="sandbox process"):
-            _isolation._decode(pickle.dumps(answer), "eval")
+            _wire.decode(pickle.dumps(answer), "eval")
     with pytest.raises(ExpressionError, match="nested too deeply"):
         nested: list = []
         for _level in range(100):
             nested = [nested]
-        _isolation._decode(pickle.dumps(("ok", {"x": nested})), "exec")
-    assert _isolation._translate(("%(a)999999999s", {"a": "x"})) == \
+        _wire.decode(pickle.dumps(("ok", {"x": nested})), "exec")
+    assert _wire.translate(("%(a)999999999s", {"a": "x"})) == \
         "The expression stopped its sandbox process."
 
 

@@ -72,12 +72,15 @@ class _PlainUnpickler(pickle.Unpickler):
 
 
 def decode(answer: bytes, mode: str) -> Any:
+    """Read a child's answer: its value (plain data, checked again) or its ExpressionError."""
     try:
         status, value = _PlainUnpickler(io.BytesIO(answer)).load()
     except Exception as exc:  # noqa: BLE001 - anything unreadable is the same failure
         raise ExpressionError(_("The expression stopped its sandbox process.")) from exc
     if status == "error":
         raise ExpressionError(translate(value))
+    if status != "ok":
+        raise ExpressionError(_("The expression stopped its sandbox process."))
     if mode == "exec":
         if not isinstance(value, dict):
             raise ExpressionError(_("The expression stopped its sandbox process."))

@@ -46,7 +46,7 @@ def rows(repeat: int = 2000) -> list[Row]:
         ratio = median_ms(after) / median_ms(before)
         fast = path == "fast path"
         result += [
-            Row(f"{label}, before (in process, trace deadline only)", median_ms(before) * 1000,
+            Row(f"{label}, before (in process, traced)", median_ms(before) * 1000,
                 "µs"),
             Row(f"{label}, now ({path})", median_ms(after) * 1000, "µs",
                 "≤ 1.1× before" if fast else "", ratio <= 1.1 if fast else None,

@@ -10,7 +10,7 @@ background, so the next evaluation works.
 - Children are started with subprocess (fork + exec at once, no Python code in between, safe
   in the multi-threaded gunicorn worker), with a minimal environment (no database URL or
   secret key) and their own session (Ctrl-C in a terminal is the parent's).
-- They are started from one long-lived thread, because PR_SET_PDEATHSIG fires when the
+- They are started from long-lived threads, because PR_SET_PDEATHSIG fires when the
   *thread* that started a child ends; this way it means "the parent process ended".
 - Requests and answers are (un)pickled by ``_wire``: plain data only, messages translated
   in the parent.
@@ -43,6 +43,8 @@ from workflows._wire import DataPickler, decode
 from workflows.errors import ExpressionError
 
 MAX_IDLE = 4
+SPAWNERS = 4
+WARM = 2
 MAX_ANSWER_BYTES = 64 * 1024 * 1024
 ROOT = str(Path(__file__).resolve().parents[1])
 BOOT = ("import sys; sys.path.insert(0, sys.argv[1]); "
@@ -134,7 +136,12 @@ class SandboxPool:
         self._idle: list[_Child] = []
         self._lock = threading.Lock()
         self._closed = False
-        self._spawner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sandbox-spawn")
+        # The executor's threads live as long as the pool (they never retire when idle), as
+        # PR_SET_PDEATHSIG needs; several, so that a burst of calls on a cold pool does not
+        # wait for one start after another.
+        self._spawner = ThreadPoolExecutor(max_workers=SPAWNERS, thread_name_prefix="sandbox")
+        for _warm in range(WARM):  # ready before the calls that follow the first one
+            self._spawner.submit(_Child).add_done_callback(self._keep)
 
     def run(self, mode: str, source: str, data: dict[str, Any], seconds: float,
             drop_unchanged: tuple[str, ...] = ()) -> Any:

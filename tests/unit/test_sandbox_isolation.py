@@ -45,20 +45,28 @@ C_TRAPS = [
 ]
 
 
-def _children_of_this_process() -> list[int]:
-    found = []
+def _children() -> dict[int, tuple[str, bytes]]:
+    """This process's children: pid -> (state, command line); zombies have no command line."""
+    found = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
-            stat = (entry / "stat").read_text()
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
             cmdline = (entry / "cmdline").read_bytes()
         except OSError:
             continue
-        ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        if ppid == os.getpid() and b"_sandbox_child" in cmdline:
-            found.append(int(entry.name))
+        if int(fields[1]) == os.getpid():
+            found[int(entry.name)] = (fields[0], cmdline)
     return found
+
+
+def _sandbox_children() -> set[int]:
+    return {pid for pid, (_state, cmd) in _children().items() if b"_sandbox_child" in cmd}
+
+
+def _zombies() -> set[int]:
+    return {pid for pid, (state, _cmd) in _children().items() if state == "Z"}
 
 
 def _running(pid: int) -> bool:
@@ -188,17 +196,18 @@ def test_concurrent_threads_share_the_pool_and_a_runaway_holds_only_its_own(fres
 
 def test_a_killed_child_is_reaped_and_shutdown_leaves_no_process(fresh_pool) -> None:
     assert sandbox.evaluate("[1 for i in range(2)]") == [1, 1]
-    [pid] = fresh_pool.idle_pids()
+    before = _sandbox_children()
     with pytest.raises(ExpressionError):
         sandbox.execute(ISSUE_SCRIPT, {})
-    for _wait in range(50):  # the spawner thread reaps it right after the kill
-        if not Path(f"/proc/{pid}").exists():
+    for _wait in range(50):  # a spawner thread reaps it right after the kill
+        if before - _sandbox_children() and not _zombies():
             break
         time.sleep(0.05)
-    assert not Path(f"/proc/{pid}").exists()  # gone, not a zombie
+    assert before - _sandbox_children()  # the killed child is gone,
+    assert not _zombies()  # not left as a zombie
     assert sandbox.evaluate("[2 for i in range(1)]") == [2]
     _isolation.shutdown()
-    assert _children_of_this_process() == []
+    assert not _sandbox_children() and not _zombies()
 
 
 def test_children_end_when_their_parent_is_killed(tmp_path) -> None:

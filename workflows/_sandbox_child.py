@@ -93,7 +93,7 @@ def write_frame(fd: int, payload: bytes) -> None:
 
 def _die_with_parent(parent: int) -> None:
     # The signal follows the parent *thread* that started this process; _isolation starts
-    # children from one long-lived thread so that it means "the parent process ended".
+    # children from long-lived threads only, so that it means "the parent process ended".
     ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:  # the parent ended before prctl took effect
         os._exit(0)

@@ -201,6 +201,13 @@ class SandboxPool:
             if not self._closed and len(self._idle) < MAX_IDLE and child.alive():
                 self._idle.append(child)
                 return
+            closed = self._closed
+        try:
+            if not closed:
+                self._spawner.submit(child.retire)  # a surplus child: off the caller's clock
+                return
+        except RuntimeError:  # shut down meanwhile
+            pass
         child.retire()
 
     def _replace(self, child: _Child) -> None:

@@ -266,3 +266,13 @@ def test_messages_from_the_child_are_translated_as_in_process() -> None:
         with pytest.raises(ExpressionError) as stopped:
             sandbox.execute(ISSUE_SCRIPT, {})
         assert stopped.value.message == "式の実行に時間がかかりすぎたため停止しました。"
+
+
+@pytest.mark.parametrize("script", ["y = 1", "y = [1 for i in range(1)][0]"])
+def test_external_context_stays_out_of_task_data_on_both_paths(script: str) -> None:
+    environment = sandbox.SandboxEnvironment()
+    context = {"x": 1}
+    environment.execute(script, context, {"data_object": [1, 2]})
+    assert context == {"x": 1, "y": 1}
+    environment.execute("data_object = [3 for i in range(1)]", context, {"data_object": [1]})
+    assert context == {"x": 1, "y": 1, "data_object": [3]}  # assigned: kept

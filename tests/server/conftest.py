@@ -22,8 +22,8 @@ from sqlalchemy import create_engine, text
 from tests.server.client import Api, Browser
 from tests.server.served import ROOT, Gunicorn, environment, flask
 
-DEMO_USERS = ["branch.daishi", "branch.tajima", "ward.hoken", "ward.kourei", "ward.jidou",
-              "ward.kumin", "supervisor", "designer", "admin", "intake.portal"]
+
+
 
 
 @dataclass
@@ -79,11 +79,16 @@ def _make_tokens(url: str) -> dict[str, str]:
     from webapp import accounts, create_app
     from webapp.extensions import db
 
-    app = create_app(_config(url))
+    app = create_app(_config(url, PASSWORD_MIN_LENGTH=4))
     with app.app_context():
         users = {u.username: u for u in db.session.scalars(select(User))}
+        # A second clerk of 高齢・障害課, for the claim races.
+        kourei = users["ward.kourei"]
+        users["ward.kourei2"] = accounts.create_user(
+            None, username="ward.kourei2", display_name="高齢 二郎", password="demo",
+            office=kourei.office, departments=list(kourei.departments), roles=["ward_clerk"])
         tokens = {name: accounts.create_token(None, users[name], "server tier")[1]
-                  for name in DEMO_USERS}
+                  for name in users}
         db.session.commit()
         db.engine.dispose()
     return tokens

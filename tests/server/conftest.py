@@ -23,9 +23,6 @@ from tests.server.client import Api, Browser
 from tests.server.served import ROOT, Gunicorn, environment, flask
 
 
-
-
-
 @dataclass
 class Site:
     backend: str

@@ -197,8 +197,8 @@ def claim_races(site, rounds: int = 3) -> None:
     first, second = site.api("ward.kourei"), site.api("ward.kourei2")
     for case_id in case_ids[:rounds]:
         task = tasks[case_id]
-        answers = _race(lambda: first.call("POST", f"/api/v1/tasks/{task}/claim"),
-                        lambda: second.call("POST", f"/api/v1/tasks/{task}/claim"))
+        answers = _race(*(lambda a=api, t=task: a.call("POST", f"/api/v1/tasks/{t}/claim")
+                          for api in (first, second)))
         assert sorted(a.status_code for a in answers) == [200, 409], [a.text for a in answers]
         winner = next(a for a in answers if a.status_code == 200).json()["assignee"]
         loser = next(a for a in answers if a.status_code == 409).json()
@@ -209,8 +209,9 @@ def claim_races(site, rounds: int = 3) -> None:
     clerks = site.browser("ward.kourei"), site.browser("ward.kourei2")
     for case_id in case_ids[rounds:]:
         task = tasks[case_id]
-        pages = _race(*(lambda c=c: c.post(f"/queues/claim/{task}", {"next": "/queues/team"},
-                                           follow=True) for c in clerks))
+        pages = _race(*(lambda c=c, t=task: c.post(f"/queues/claim/{t}",
+                                                   {"next": "/queues/team"}, follow=True)
+                        for c in clerks))
         told = [p for p in pages if "既に" in p.text]
         assert len(told) == 1, [p.text[:2000] for p in pages]
         [(assignee,)] = site.sql("SELECT u.username FROM work_item w JOIN staff_user u "

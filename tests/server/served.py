@@ -3,6 +3,7 @@ group so that teardown (or a test's kill -9) reaches the master and every worker
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -96,10 +97,8 @@ class Gunicorn:
 
     def _reap(self) -> None:
         # Workers left behind by a killed master still belong to its process group.
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
 
     def tracebacks(self) -> list[str]:
         text = self.log.read_text(errors="replace")

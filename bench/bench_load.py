@@ -19,6 +19,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -140,7 +141,13 @@ def _table(samples: list) -> tuple[list[tuple], list[float], int]:
     return rows, pages, working, errors
 
 
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def main() -> None:
+    from bench.http_load import tree_cpu_seconds
     from tests.server.served import Gunicorn, environment
     from tests.support.pgserver import PgServer
 
@@ -156,6 +163,10 @@ def main() -> None:
             try:
                 _fill(server.base, users, 200)
                 baseline = _baseline(server.base, users)
+                load_before = os.getloadavg()[0]
+                postmaster = int((pg.datadir / "postmaster.pid").read_text().split()[0])
+                cpu0 = (tree_cpu_seconds(server.process.pid), tree_cpu_seconds(postmaster),
+                        _children_cpu())
                 started = time.monotonic()
                 subprocess.run(
                     [sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "locustfile.py"),
@@ -166,6 +177,11 @@ def main() -> None:
                     env={**os.environ, "LOAD_USERS": str(folder / "users.json"),
                          "LOAD_SAMPLES": str(folder / "samples.json")})
                 elapsed = time.monotonic() - started
+                cpu = {name: after - before for name, after, before in zip(
+                    ("gunicorn", "postgres", "locust"),
+                    (tree_cpu_seconds(server.process.pid), tree_cpu_seconds(postmaster),
+                     _children_cpu()), cpu0, strict=True)}
+                load_after = os.getloadavg()[0]
                 tracebacks = server.tracebacks()
             finally:
                 server.stop()
@@ -179,6 +195,8 @@ def main() -> None:
     for name, count, failures, p50, p95 in rows:
         print(f"{name:<40} {count:>7} {failures:>5} {p50:>8.0f} {p95:>8.0f}")
     page_p95 = _percentile(pages, 0.95)
+    per_request = {k: 1000 * v / max(len(samples), 1) for k, v in cpu.items()}
+    busy = sum(cpu.values()) / (2 * elapsed)
     print_table("Load (issue 15, P10)", [
         Row("pages, p95", page_p95, "ms", f"≤ {TARGET_MS:.0f} ms", page_p95 <= TARGET_MS,
             f"{len(pages)} page requests"),
@@ -188,6 +206,12 @@ def main() -> None:
         Row("errors (all requests)", errors, "", "0", errors == 0,
             f"{len(samples)} requests, {len(samples) / SECONDS:.1f}/s"),
         Row("tracebacks in the server log", len(tracebacks), "", "0", not tracebacks),
+        Row("CPU per request", sum(per_request.values()), "ms", note=", ".join(
+            f"{k} {v:.1f} ms" for k, v in per_request.items())),
+        Row("share of the 2 cores used by server, database and locust", 100 * busy, "%"),
+        Row("2 idle cores ÷ CPU per request (server + database only)",
+            2000 / (per_request["gunicorn"] + per_request["postgres"]), "/s"),
+        Row("load average at start / end", load_before, "", note=f"end {load_after:.2f}"),
         Row("baseline: GET /healthz alone, median", baseline["healthz"], "ms"),
         Row("baseline: team queue page alone, median", baseline["team queue"], "ms"),
     ])

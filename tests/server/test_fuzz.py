@@ -50,7 +50,9 @@ def _fuzz(operation, site: Site) -> None:
     # documented.
     @given(case=st.one_of(operation.as_strategy(GenerationMode.POSITIVE),
                           operation.as_strategy(GenerationMode.NEGATIVE)))
-    @settings(max_examples=EXAMPLES, deadline=None, database=None,
+    # The same examples on every run (derandomize): `make test` must not pass or fail by luck;
+    # explore further with a larger MADOGUCHI_FUZZ_EXAMPLES.
+    @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
               suppress_health_check=list(HealthCheck))
     def run(case) -> None:
         for username in ROLES.values():

@@ -108,7 +108,11 @@ def open_site(backend: str, request, folder: Path) -> Site:
     site = Site(backend, url, env, [Gunicorn(env, folder / f"gunicorn-{n}.log")
                                     for n in range(masters)])
     site.tokens = _make_tokens(url)
-    site.start()
+    try:
+        site.start()
+    except BaseException:
+        site.stop()  # a master that did start is not left behind
+        raise
     return site
 
 

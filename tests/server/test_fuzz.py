@@ -1,7 +1,7 @@
 """OpenAPI fuzzing of /api/v1 on the served app (issue 15): schemathesis generates requests for
 every documented operation from /api/v1/openapi.json, and each one is sent with the token of a
-user of every role, and with an unknown token. No answer may be a 5xx, and every answer (status, content type, body) must be
-what the document says.
+user of every role, and with an unknown token. No answer may be a 5xx, and every answer (status,
+content type, body) must be what the document says.
 
 MADOGUCHI_FUZZ_EXAMPLES (default 30) sets the examples per operation; `make test` stays within
 its time with the default.

@@ -81,7 +81,10 @@ def test_another_branchs_receipt_looks_like_a_missing_one(site):
     assert issued.status_code == 201, issued.text
     number = issued.json()["receipt_numbers"][0]
     tajima = site.api("branch.tajima")
+    unknown = f"{number[:-5]}99999"
     other = tajima.call("GET", f"/api/v1/forwarding/receipts/{number}")
-    missing = tajima.call("GET", f"/api/v1/forwarding/receipts/{number[:-5]}99999")
+    missing = tajima.call("GET", f"/api/v1/forwarding/receipts/{unknown}")
     assert other.status_code == missing.status_code == 404
-    assert other.json() == missing.json()
+    # The same answer, naming only the number that was asked for.
+    assert other.json()["error"].replace(number, "#") == \
+        missing.json()["error"].replace(unknown, "#")

@@ -18,3 +18,7 @@ graceful_timeout = 30
 keepalive = 5
 # Access log on stdout, errors (and tracebacks) on stderr.
 accesslog = "-"
+# gunicorn 27 opens a control socket at one path per user (~/.gunicorn/gunicorn.ctl): two
+# masters on one machine (the server tests' two, or two sites) would take each other's. Nothing
+# here uses it. (Older gunicorn ignores the setting.)
+control_socket_disable = True

@@ -6,7 +6,8 @@ CSRF token from the page they are on:
 - branch counter clerks issue custody receipts (and the receipts PDF opens, as it does);
 - supervisors read the dashboard, all tasks and the forwarding ledger;
 plus other systems posting applications (with a workbook) to the intake API, which fill the
-clerks' queue. Users and tokens come from bench_load (LOAD_USERS, a JSON file). Request names
+clerks' queue. Users and tokens come from bench_load (LOAD_USERS, a JSON file); LOAD_PDF=0
+leaves the receipts PDF out (to measure what it costs the pages). Request names
 start with the kind: "page", "pdf" or "api"; every sample goes to LOAD_SAMPLES at the end.
 """
 
@@ -109,7 +110,7 @@ class Counter(Staff):
             "lines-0-document_type": "HK", "lines-0-sheets": "2",
             "lines-1-document_type": "KN", "lines-1-sheets": "1"})
         pdf = re.search(r'href="(/forwarding/visits/\w+/receipt.pdf)"', done.text)
-        if pdf:
+        if pdf and os.environ.get("LOAD_PDF", "1") == "1":
             self.client.get(pdf.group(1), name="pdf: receipts")
 
 

@@ -44,7 +44,7 @@ def _prepare(url: str, folder: Path) -> dict:
     from flask_migrate import upgrade
 
     from models.office import Department, Office
-    from tests.server.paths import intake_body
+    from tests.server.queues import intake_body
     from tests.support.applications import kaigo_fields, workbook
     from webapp import accounts, create_app, seed, seed_applications, seed_forwarding
     from webapp.extensions import db

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.server import paths
+from tests.server import queues
 
 pytestmark = pytest.mark.server
 CLIENTS = 8
@@ -29,7 +29,7 @@ def _burst(site, answered: dict, unanswered: dict, stop: threading.Event, n0: in
     for n in range(n0, n0 + 10_000):
         if stop.is_set():
             return
-        key, body = uuid.uuid4().hex, paths.intake_body(n)
+        key, body = uuid.uuid4().hex, queues.intake_body(n)
         try:
             answer = api.call("POST", "/api/v1/applications", json=body,
                               headers={"Idempotency-Key": key})

@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 import openpyxl
 import pytest
 
-from tests.server import paths
+from tests.server import paths, queues
 from tests.server.conftest import timer_runner
 
 pytestmark = pytest.mark.server
@@ -25,14 +25,14 @@ def test_every_path_at_once(site):
     stop = threading.Event()
     runner = timer_runner(site) if site.backend == "postgresql" else contextlib.nullcontext([])
     with runner as timer_runs, ThreadPoolExecutor(9) as pool:
-        reading = pool.submit(paths.readers, site, stop)
+        reading = pool.submit(queues.readers, site, stop)
         jobs = [pool.submit(paths.online_application, site),
                 pool.submit(paths.online_application, site),
                 pool.submit(paths.postal_application, site, "川崎 花子"),
                 pool.submit(paths.postal_application, site, "大師 次郎"),
                 pool.submit(paths.forwarding, site, "branch.daishi", "大師"),
                 pool.submit(paths.forwarding, site, "branch.tajima", "田島"),
-                pool.submit(paths.claim_races, site)]
+                pool.submit(queues.claim_races, site)]
         try:
             done = [job.result() for job in jobs]
         finally:
@@ -47,7 +47,7 @@ def test_every_path_at_once(site):
 
 def test_queue_and_dashboard_numbers_match_the_database(site):
     for n in range(3):
-        paths.intake(site, 500 + n)
+        queues.intake(site, 500 + n)
     clerk = site.browser("ward.kourei2")
     page = clerk.get("/queues/team").text
     shown = re.search(r'href="/queues/team"[^>]*>[^<]*<span class="nav-count">([\d,]+)', page)

@@ -88,3 +88,15 @@ def test_another_branchs_receipt_looks_like_a_missing_one(site):
     # The same answer, naming only the number that was asked for.
     assert other.json()["error"].replace(number, "#") == \
         missing.json()["error"].replace(unknown, "#")
+
+
+def test_an_envelope_with_a_postcode_from_the_api(site):
+    # Fault 1: every lookup answered 500 on gunicorn's worker threads.
+    answer = site.api("ward.kumin").call("POST", "/api/v1/postal/envelopes", json={
+        "procedure_code": "POST_KISAI_SHOMEI", "arrival_date": "2026-12-01",
+        "postmark_date": "2026-11-30", "sender": {"name": "川崎 花子",
+                                                  "postal_code": "〒２１０－０００１"},
+        "enclosures": ["請求書"], "money_orders": [], "return_envelope": True})
+    assert answer.status_code == 201, answer.text
+    assert answer.json()["sender"]["address"] == "神奈川県川崎市川崎区本町"
+    assert site.tracebacks() == []

@@ -18,13 +18,14 @@ BPMN_DIST := node_modules/bpmn-js/dist
 
 .PHONY: run test bench lint catalogs i18n-extract system-deps-run system-deps-test assets clean
 
-## make run: install everything, migrate the embedded SQLite database, load demo data, serve.
+## make run: install everything, migrate the embedded SQLite database, load demo data, serve
+## (gunicorn.conf.py: gthread, 1 worker, 8 threads, as tests/server/ run it).
 run: system-deps-run $(VENV)/.installed catalogs assets
 	MADOGUCHI_DEMO=1 $(BIN)/flask --app wsgi db upgrade
 	MADOGUCHI_DEMO=1 $(BIN)/flask --app wsgi seed-demo
 	@echo "Serving on http://127.0.0.1:$(PORT)  (demo users: see README; password: demo)"
-	MADOGUCHI_DEMO=1 MADOGUCHI_TIMER_THREAD=1 $(BIN)/gunicorn --workers 1 --threads 8 \
-		--bind 127.0.0.1:$(PORT) --access-logfile - wsgi:app
+	MADOGUCHI_DEMO=1 MADOGUCHI_TIMER_THREAD=1 $(BIN)/gunicorn -c gunicorn.conf.py \
+		--bind 127.0.0.1:$(PORT) wsgi:app
 
 ## make test: the same installation, then lint, catalogue check and the whole suite
 ## on SQLite and on a throw-away PostgreSQL server started by the test run.
@@ -48,7 +49,7 @@ system-deps-test:
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,bench]'
 	touch $@
 
 ## make assets: npm ci (when package-lock.json changed or node_modules is missing), then copy

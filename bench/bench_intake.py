@@ -18,14 +18,14 @@ The load generator (bench/http_load.py: raw sockets in BENCH_CLIENTS threads, ke
 where the server allows it) shares the two cores with the server, as the issue asks; its own
 CPU is reported.
 
-The workers are gunicorn's default sync workers, as the README's deployment command runs them
-(behind a proxy that buffers slow clients): one request at a time per process, no thread
-hand-offs; a sync worker closes the connection after each response, so the load generator
-reconnects every time (its CPU includes that). BENCH_WORKER=gthread with BENCH_THREADS
-threads per worker measures the threaded worker instead: on 3 December, 20 s runs on SQLite
-in the same hour gave 180/s with 2 × 2 threads (9.4 ms CPU per application, the difference
-being the hand-offs between each worker's main thread and its pool) and 255/s with sync
-workers (6.8 ms).
+The workers are gunicorn's default sync workers, as the README's deployment command ran them
+until issue 15 (it now runs gthread from gunicorn.conf.py; BENCH_WORKER=gthread measures that):
+one request at a time per process, no thread hand-offs; a sync worker closes the connection
+after each response, so the load generator reconnects every time (its CPU includes that).
+BENCH_WORKER=gthread with BENCH_THREADS threads per worker measures the threaded worker
+instead: on 3 December, 20 s runs on SQLite in the same hour gave 180/s with 2 × 2 threads (9.4
+ms CPU per application, the difference being the hand-offs between each worker's main thread
+and its pool) and 255/s with sync workers (6.8 ms).
 
 Run: ``python -m bench bench_intake`` (or ``make bench``). BENCH_BACKENDS (sqlite,postgresql)
 and BENCH_WORKLOADS (SODAI_GOMI,KAIGO_TORISAGE) narrow the run.

@@ -1,5 +1,6 @@
 """Postmark (消印有効) vs arrival (必着) deadline rules, at the boundary, with holidays."""
 
+import threading
 from datetime import date
 
 from workflows.postal.deadline import describe, judge, nominal_deadline
@@ -61,3 +62,19 @@ def test_postal_codes_are_normalised_and_looked_up():
     assert normalize("21-0001") is None
     assert lookup("210-0001") == "神奈川県川崎市川崎区本町"
     assert lookup("999-9999") is None
+
+
+def test_a_postal_code_is_looked_up_from_another_thread():
+    # gunicorn's gthread workers serve requests on threads other than the importing one.
+    found: list[object] = []
+
+    def look() -> None:
+        try:
+            found.append(lookup("210-0001"))
+        except Exception as exc:  # the failure is what the test reports
+            found.append(exc)
+
+    worker = threading.Thread(target=look)
+    worker.start()
+    worker.join()
+    assert found == ["神奈川県川崎市川崎区本町"]

@@ -56,10 +56,12 @@ PATHS = {
 }
 
 _S, _I, _B = {"type": "string"}, {"type": "integer"}, {"type": "boolean"}
+_SN = {"type": "string", "nullable": True}
 SCHEMAS = {
     "Procedure": {"type": "object", "properties": {
         "code": _S, "name": _S, "audience": _S, "category": _S, "organisation": _S,
-        "department": _S, "accepting": _B, "accept_from": _S, "accept_until": _S,
+        # No department yet (a catalogue entry still being set up), no start, or 随時受付.
+        "department": _SN, "accepting": _B, "accept_from": _SN, "accept_until": _SN,
         "channels": {"type": "array", "items": _S},
         "contact": {"type": "object", "properties": {"name": _S, "phone": _S}}}},
     "ProcedureDetail": {"allOf": [{"$ref": "#/components/schemas/Procedure"}, {

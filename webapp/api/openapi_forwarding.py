@@ -23,8 +23,14 @@ LEDGER_PARAMS = [
     {"name": "format", "in": "query", "description": "json (default, at most 10,000 lines), "
                                                     "xlsx, or pdf (at most 2,000 lines)"},
 ]
+# Typed where the handler parses, so that clients (and the fuzzing in tests/server) send
+# what the ledger expects; anything else answers 422.
+_TYPED = {"from": {"type": "string", "format": "date"}, "to": {"type": "string", "format": "date"},
+          "status": {"type": "string", "enum": ["held", "in_transit", "received", "returning",
+                                                "filed", "cancelled", "overdue"]},
+          "format": {"type": "string", "enum": ["json", "xlsx", "pdf"]}}
 for _p in LEDGER_PARAMS:
-    _p.update(required=False, schema={"type": "string"})
+    _p.update(required=False, schema=_TYPED.get(_p["name"], {"type": "string"}))
 
 PATHS = {
     "/api/v1/forwarding/document-types": {"get": {

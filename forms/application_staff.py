@@ -8,7 +8,6 @@ from wtforms import (
     BooleanField,
     DateTimeLocalField,
     HiddenField,
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -27,6 +26,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from forms.application_fields import clean_line, clean_text
 from forms.application_tasks import MESSAGE_MAX
 from forms.choices import choices
+from forms.fields import IntegerField
 from models.procedure import AUDIENCE_LABELS, AUDIENCES, CHANNEL_LABELS, CHANNELS
 
 CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{1,39}$")

@@ -7,10 +7,11 @@ from functools import lru_cache
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from forms.choices import choices
+from forms.fields import DateField, IntegerField
 
 TEXTAREA_THRESHOLD = 200  # longer strings get a multi-line box
 

@@ -8,11 +8,9 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     FieldList,
     Form,
     FormField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
@@ -20,6 +18,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from forms.choices import choices
+from forms.fields import DateField, IntegerField
 from japan.text import normalize_digits, normalize_kana, normalize_name
 
 MAX_LINES = 20

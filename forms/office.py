@@ -2,8 +2,10 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, StringField
+from wtforms import BooleanField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Regexp
+
+from forms.fields import IntegerField
 
 CODE = Regexp(r"^[A-Z0-9_]{2,20}$", message=_l("Use 2–20 capital letters, digits or '_'."))
 

@@ -10,18 +10,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (
-    DateField,
-    IntegerField,
-    SelectField,
-    SelectMultipleField,
-    StringField,
-    TextAreaField,
-)
+from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from forms.application_fields import ProcedureForm, register_procedure_form
 from forms.choices import choices
+from forms.fields import DateField, IntegerField
 from forms.registry import register
 from forms.screens import OnlyViaScreens
 from models.postal import DISPATCH_METHOD_LABELS

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from forms.application_fields import clean_line
 from forms.choices import choices
+from forms.fields import IntegerField
 from models.postal import DEADLINE_RULE_LABELS
 
 MAX_ENCLOSURES = 30

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from webapp.config import load_config
 
@@ -26,7 +27,7 @@ def _configured(config: dict | None) -> Flask:
     app.config.from_mapping(load_config(config))
 
     import models  # noqa: F401  (registers every table with the metadata)
-    from webapp import database, errors, i18n, labels, navigation, security
+    from webapp import database, errors, i18n, labels, navigation, request_guard, security
     from webapp.extensions import csrf, db, login_manager, migrate
 
     db.init_app(app)
@@ -37,11 +38,23 @@ def _configured(config: dict | None) -> Flask:
     database.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    request_guard.init_app(app)
     navigation.init_app(app)
     labels.init_app(app)
+    app.url_map.converters["int"] = _Id64Converter  # before any rule is added
     _register_blueprints(app)
     _register_cli(app)
     return app
+
+
+class _Id64Converter(IntegerConverter):
+    """``<int:…>`` ids past 64 bits are a 404: the database drivers overflow on them."""
+
+    def __init__(self, url_map, *args, **kwargs) -> None:
+        from workflows.params import MAX_ID
+
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -4,18 +4,20 @@ the schema guard."""
 from __future__ import annotations
 
 import time
+from contextlib import suppress
 from pathlib import Path
 
 from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from flask import Flask, current_app, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DisconnectionError, OperationalError, SQLAlchemyError
 
 from models import pipeline
+from webapp.config import ConfigError
 from webapp.extensions import db
 
 PING_IDLE_SECONDS = 5.0  # a pooled connection idle for longer is pinged before it is used
@@ -29,7 +31,7 @@ def init_app(app: Flask) -> None:
     outdated schema."""
     url = app.config["SQLALCHEMY_DATABASE_URI"]
     if url.startswith("sqlite"):
-        _ensure_sqlite_dir(url)
+        _ensure_sqlite_dir(url, app.config["INSTANCE_DIR"])
         with app.app_context():
             event.listen(db.engine, "connect", _sqlite_pragmas)
     else:
@@ -38,12 +40,24 @@ def init_app(app: Flask) -> None:
             pipeline.install(db.engine)
     if app.config["SCHEMA_CHECK"]:
         app.before_request(_guard_schema)
+    app.register_error_handler(OperationalError, _database_error)
 
 
-def _ensure_sqlite_dir(url: str) -> None:
-    path = url.split("///", 1)[-1]
-    if path and path != ":memory:":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+def _ensure_sqlite_dir(url: str, instance_dir: str) -> None:
+    """Create the instance folder for the embedded database; refuse any other missing folder.
+
+    A mistyped DATABASE_URL used to get its directory and an empty database created, and the
+    app then answered every page with 503 while looking alive.
+    """
+    path = make_url(url).database
+    if not path or path == ":memory:":
+        return
+    folder = Path(path).resolve().parent
+    if folder == Path(instance_dir).resolve():
+        folder.mkdir(parents=True, exist_ok=True)
+    elif not folder.is_dir():
+        raise ConfigError(f"The directory of the SQLite database does not exist: {folder}. "
+                          "Create it, or correct DATABASE_URL.")
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
@@ -99,16 +113,43 @@ def schema_is_current() -> bool:
     return current_revision() == head_revision()
 
 
-def _guard_schema():
-    if request.endpoint in ("health.healthz", "static"):
+def schema_problem() -> str | None:
+    """Why pages are refused for the schema (None when it is current or not checked).
+
+    The one check of the schema guard and of /healthz. Raises SQLAlchemy's errors when the
+    database cannot be reached.
+    """
+    if not current_app.config["SCHEMA_CHECK"]:
         return None
     state = current_app.extensions.setdefault("madoguchi_schema", {})
     if not state.get("ok"):
         # Checked until it passes, then never again in this process.
         state["ok"] = schema_is_current()
         if not state["ok"]:
-            message = _("The database schema is out of date. Run: %(cmd)s", cmd=UPGRADE_COMMAND)
             current_app.logger.error("schema out of date; run %s", UPGRADE_COMMAND)
-            return render_template("errors/schema.html", message=message,
-                                   command=UPGRADE_COMMAND), 503
+            return _("The database schema is out of date. Run: %(cmd)s", cmd=UPGRADE_COMMAND)
     return None
+
+
+def unavailable(message: str, command: str | None = None):
+    """503 for a database that cannot serve: JSON under /api/, else a page that needs no
+    database (the site layout reads the signed-in user and the navigation counts)."""
+    if request.path.startswith("/api/"):
+        return jsonify({"error": message}), 503
+    return render_template("errors/unavailable.html", message=message, command=command), 503
+
+
+def _guard_schema():
+    if request.endpoint in ("health.healthz", "static"):
+        return None
+    message = schema_problem()
+    return unavailable(message, UPGRADE_COMMAND) if message else None
+
+
+def _database_error(exc: OperationalError):
+    """The database refuses work (read-only file, server down, lock timeout): 503, not 500."""
+    with suppress(SQLAlchemyError):  # a server that went away may refuse the rollback too
+        db.session.rollback()
+    current_app.logger.error("database unavailable: %s", exc)
+    return unavailable(_("The database cannot be used at the moment. Try again later; if "
+                         "this goes on, tell the system administrator."))

@@ -1,8 +1,11 @@
-"""GET /healthz for load balancers and monitoring."""
+"""GET /healthz for load balancers and monitoring: 200 exactly when pages would be served."""
 
 from flask import Blueprint, jsonify
+from flask_babel import gettext as _
 from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 
+from webapp.database import schema_problem
 from webapp.extensions import db
 
 bp = Blueprint("health", __name__)
@@ -12,7 +15,14 @@ bp = Blueprint("health", __name__)
 def healthz():
     try:
         db.session.execute(text("SELECT 1"))
-    except Exception:  # any database failure means "not healthy", never a 500 page
+        problem = schema_problem()  # the same check that refuses pages with 503
+    except SQLAlchemyError as exc:  # any database failure means "not healthy", never a 500
         db.session.rollback()
-        return jsonify({"status": "error", "db": "error"}), 503
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0][:200]
+        return jsonify({"status": "error", "db": "error",
+                        "reason": _("The database cannot be used: %(reason)s",
+                                    reason=reason)}), 503
+    if problem:
+        return jsonify({"status": "error", "db": "ok", "schema": "out_of_date",
+                        "reason": problem}), 503
     return jsonify({"status": "ok", "db": "ok"})

@@ -77,7 +77,8 @@ def url_with(**changes) -> str:
     """The current page's URL with some query arguments replaced."""
     args = request.args.to_dict()
     args.update({k: v for k, v in changes.items() if v is not None})
-    return url_for(request.endpoint, **(request.view_args or {}), **args)
+    # The path's own arguments win over a query argument of the same name (?number=…).
+    return url_for(request.endpoint, **{**args, **(request.view_args or {})})
 
 
 def init_app(app: Flask) -> None:

@@ -8,6 +8,7 @@ from models.audit import record
 from models.office import Department, Office
 from models.user import User
 from webapp.extensions import db
+from workflows import params
 
 
 def list_offices() -> list[Office]:
@@ -23,12 +24,15 @@ def list_departments(active_only: bool = False) -> list[Department]:
     return list(db.session.scalars(query))
 
 
-def office_by_code(code: str) -> Office | None:
-    return db.session.scalar(select(Office).where(Office.code == code))
+def office_by_code(code: object) -> Office | None:
+    """The office with this code; None also for values that are no code (a JSON list, …)."""
+    code = params.code(code)
+    return db.session.scalar(select(Office).where(Office.code == code)) if code else None
 
 
-def department_by_code(code: str) -> Department | None:
-    return db.session.scalar(select(Department).where(Department.code == code))
+def department_by_code(code: object) -> Department | None:
+    code = params.code(code)
+    return db.session.scalar(select(Department).where(Department.code == code)) if code else None
 
 
 def _snapshot(obj, fields) -> dict:

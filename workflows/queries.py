@@ -10,14 +10,15 @@ from models.office import Department, Office
 from models.user import User
 from models.work_item import ACTIVE_STATUSES, WorkItem
 from webapp.extensions import db
-from workflows import loading
+from workflows import loading, params
 
 
 def case_by_ref(ref: str) -> Case | None:
     """A case by id or by number (R7-000123)."""
-    query = select(Case).where(Case.id == int(ref)) if ref.isdigit() else \
-        select(Case).where(Case.number == ref)
-    return db.session.scalar(query)
+    if ref.isdigit():  # any digits: an id, or nothing when not a 64-bit one
+        ident = params.db_id(ref)
+        return db.session.scalar(select(Case).where(Case.id == ident)) if ident else None
+    return db.session.scalar(select(Case).where(Case.number == ref))
 
 
 def work_item_by_task_id(task_id: str) -> WorkItem | None:

@@ -1,6 +1,7 @@
 """The attachment validation matrix: workbooks, hostile files and file-name rules (no DB)."""
 
 import io
+import random
 import time
 import zipfile
 
@@ -29,7 +30,7 @@ def _sheet_zip(sheet_xml_chunks, *, extra=None) -> bytes:
     """A workbook whose first sheet is replaced by the given XML (streamed)."""
     source = zipfile.ZipFile(io.BytesIO(workbook()))
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as target:
         for info in source.infolist():
             if info.filename == "xl/worksheets/sheet1.xml":
                 with target.open(info.filename, "w") as fh:
@@ -140,3 +141,67 @@ def test_file_names_are_sanitised():
     assert sanitise_filename("") == "file"
     long = sanitise_filename("あ" * 300 + ".xlsx")
     assert len(long) == 100 and long.endswith(".xlsx")
+
+
+HEAD = (b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats'
+        b'.org/spreadsheetml/2006/main"><sheetData>')
+
+
+# Values vary so that the files compress like real ones (ratio ~20, under the zip-bomb check).
+CELLS = b"".join(b"<c><v>%d</v></c>" % random.Random(n).randrange(10) for n in range(10_000))
+
+
+def wide_sheet(rows: int, cells: int) -> bytes:
+    """rows × cells numeric cells, written streamed (10,000 × 200 is 32 MB of XML)."""
+    row = b"<row>" + (CELLS * (cells // 10_000 + 1))[:cells * 16] + b"</row>"
+    return _sheet_zip([HEAD, *(row for _ in range(rows)), b"</sheetData></worksheet>"])
+
+
+def one_row(cells: int) -> bytes:
+    return _sheet_zip([HEAD + b'<row r="1">', *(CELLS for _ in range(cells // 10_000)),
+                       b"</row></sheetData></worksheet>"])
+
+
+def _refused_quickly(content: bytes) -> str:
+    started = time.process_time()
+    message = rejected(content)
+    assert time.process_time() - started < 1.0  # openpyxl needed 7–10 s for these
+    return message
+
+
+@pytest.mark.parametrize("make", [lambda: wide_sheet(10_000, 200), lambda: one_row(2_200_000)],
+                         ids=["10000x200", "1x2.2M"])
+def test_the_issues_workbooks_are_refused_from_the_central_directory(make):
+    # 32 MB and 35 MB of sheet XML in files under the 5 MB limit: openpyxl took 7–10 s.
+    content = make()
+    assert len(content) < 5 * 1024 * 1024
+    assert "more than 20 MB of data" in _refused_quickly(content)
+
+
+def test_cells_are_counted_before_parsing_within_the_size_limits():
+    content = wide_sheet(7_000, 150)  # 1,050,000 cells in 16.8 MB of XML
+    assert "more than 100000 cells" in _refused_quickly(content)
+
+
+def test_a_row_of_a_million_cells_is_refused_without_building_the_row():
+    assert "more than 1000 columns" in _refused_quickly(one_row(1_200_000))  # 19.2 MB
+
+
+def test_cells_are_counted_under_any_prefix_and_in_any_part():
+    prefixed = _sheet_zip([HEAD, b"<x:row>", b'<x:c\nr="A1"><x:v>1</x:v></x:c>' * 1200,
+                           b"</x:row></sheetData></worksheet>"])
+    assert "more than 1000 columns" in _refused_quickly(prefixed)
+    strings = b"<sst>" + b"<si><t>a</t></si>" * 100_001 + b"</sst>"
+    hidden = _sheet_zip([HEAD, b"</sheetData></worksheet>"], extra={"xl/other.xml": strings})
+    assert "more than 100000 cells" in _refused_quickly(hidden)
+
+
+def test_a_wide_dimension_is_refused_from_the_first_bytes():
+    content = _sheet_zip([HEAD.replace(b"<sheetData>", b'<dimension ref="A1:AMM2"/><sheetData>'),
+                          b"</sheetData></worksheet>"])
+    assert "more than 1000 columns" in _refused_quickly(content)
+
+
+def test_a_workbook_within_the_limits_is_read_up_to_the_column_limit():
+    wide = workbook([["1234567890", "202305", "141305", "0000000001", 1200, *range(100)]])
+    assert check(wide).findings == []

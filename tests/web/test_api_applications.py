@@ -171,3 +171,14 @@ def test_retry_is_answered_even_after_the_procedure_closed(client, world, sessio
     assert again.status_code == 200 and again.json == created.json
     closed = client.post("/api/v1/applications", json=_body(), headers=_headers(world, key="k2"))
     assert closed.status_code == 422 and "procedure_code" in closed.json["errors"]
+
+
+def test_an_over_wide_workbook_is_refused_with_a_field_message(client, world):
+    wide = workbook([["1234567890", "202305", "141305", "0000000001", *range(1200)]])
+    response = client.post("/api/v1/applications", headers=_headers(world), json=_body(
+        attachments=[{"field": "attachment", "filename": "kago(1234567890).xlsx",
+                      "content_base64": base64.b64encode(wide).decode()}]))
+    assert response.status_code == 422
+    assert response.json["errors"]["attachment"] == [
+        "シートに1000列を超える行があります。不要な列を削除してください。"]
+    assert count(Application) == 0

@@ -19,6 +19,18 @@ def test_healthz_reports_unreachable_database():
     assert response.status_code == 503 and response.json["db"] == "error"
 
 
+def test_an_unreachable_database_answers_503_on_pages_and_in_the_api():
+    app = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI":
+                      "postgresql+psycopg://nobody@/none?host=/nonexistent-socket-dir"})
+    page = app.test_client().get("/login")
+    assert page.status_code == 503
+    assert "現在データベースを使用できません" in page.get_data(as_text=True)
+    api = app.test_client().get("/api/v1/me", headers={"Authorization": "Bearer x"})
+    assert api.status_code == 503 and "データベース" in api.json["error"]
+    health = app.test_client().get("/healthz")
+    assert health.status_code == 503 and health.json["reason"]
+
+
 def test_secret_key_is_required_outside_demo_mode(monkeypatch):
     monkeypatch.delenv("SECRET_KEY", raising=False)
     monkeypatch.delenv("MADOGUCHI_DEMO", raising=False)
@@ -49,7 +61,98 @@ def test_out_of_date_schema_refuses_to_serve_and_names_the_fix(tmp_path):
     response = app.test_client().get("/login")
     assert response.status_code == 503
     assert "flask --app wsgi db upgrade" in response.get_data(as_text=True)
-    assert app.test_client().get("/healthz").status_code == 200
+    api = app.test_client().get("/api/v1/me")
+    assert api.status_code == 503 and "db upgrade" in api.json["error"]
+    # /healthz says so too: it is 200 exactly when pages are served.
+    health = app.test_client().get("/healthz")
+    assert health.status_code == 503
+    assert health.json["schema"] == "out_of_date" and "db upgrade" in health.json["reason"]
+    _dispose(app)
+
+
+def test_a_database_url_into_a_missing_directory_is_refused(tmp_path):
+    missing = tmp_path / "no-such-dir"
+    with pytest.raises(ConfigError, match="does not exist.*no-such-dir"):
+        create_app({"SECRET_KEY": "x",
+                    "SQLALCHEMY_DATABASE_URI": f"sqlite:///{missing / 'm.sqlite3'}"})
+    assert not missing.exists()
+
+
+def test_the_server_entry_point_says_so_without_a_traceback(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "SECRET_KEY": "x",
+           "DATABASE_URL": f"sqlite:///{tmp_path / 'no-such-dir' / 'm.sqlite3'}"}
+    out = subprocess.run([sys.executable, "-c", "import wsgi"], cwd=root, env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 1 and "Traceback" not in out.stderr
+    assert "does not exist" in out.stderr and "DATABASE_URL" in out.stderr
+
+
+def test_the_embedded_database_may_create_the_instance_folder(tmp_path):
+    instance = tmp_path / "instance"
+    app = create_app({"SECRET_KEY": "x", "INSTANCE_DIR": str(instance),
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance / 'm.sqlite3'}"})
+    assert instance.is_dir()
+    assert app.test_client().get("/healthz").status_code == 503  # created, but not migrated
+    _dispose(app)
+
+
+PROBE = """
+import json
+import sys
+from webapp import create_app
+app = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite:///" + sys.argv[1]})
+client = app.test_client()
+for path in ("/healthz", "/login", "/api/v1/me"):
+    response = client.get(path, headers={"Authorization": "Bearer x"})
+    text = json.dumps(response.json, ensure_ascii=False) if response.is_json else \\
+        response.get_data(as_text=True)
+    print(path, response.status_code, text.replace("\\n", " "))
+"""
+
+
+def test_a_read_only_database_answers_503_with_a_clear_page(sqlite_template):
+    """A database file the server may not write (run as another user when tests run as root,
+    who may write anything) fails on PRAGMA journal_mode=WAL at connect: 503, not 500."""
+    import os
+    import shutil
+    import sqlite3
+    import subprocess
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    prefix = []
+    if os.geteuid() == 0:
+        if shutil.which("setpriv") is None:
+            pytest.skip("setpriv is needed to drop root's right to write any file")
+        prefix = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+    folder = Path(tempfile.mkdtemp())
+    try:
+        folder.chmod(0o755)
+        path = folder / "ro.sqlite3"
+        shutil.copyfile(sqlite_template, path)
+        with sqlite3.connect(path) as conn:  # as shipped: not yet in WAL mode
+            conn.execute("PRAGMA journal_mode=DELETE")
+        path.chmod(0o444)
+        out = subprocess.run([*prefix, sys.executable, "-c", PROBE, str(path)], cwd=root,
+                             env={**os.environ, "PYTHONPATH": str(root), "HOME": str(folder)},
+                             capture_output=True, text=True, timeout=120)
+    finally:
+        shutil.rmtree(folder)
+    lines = {line.split(" ", 1)[0]: line for line in out.stdout.splitlines()}
+    assert lines["/healthz"].startswith("/healthz 503"), out.stdout + out.stderr
+    assert lines["/login"].startswith("/login 503"), out.stdout + out.stderr
+    assert "現在データベースを使用できません" in lines["/login"]
+    assert lines["/api/v1/me"].startswith("/api/v1/me 503")
+    assert "現在データベースを使用できません" in lines["/api/v1/me"]
+    assert "Traceback" not in out.stderr
 
 
 def test_sqlite_runs_in_wal_mode_with_foreign_keys(sqlite_template, tmp_path):

@@ -139,6 +139,8 @@ def test_bad_input_gets_japanese_messages_and_stores_nothing(client, world):
          "ファイル名の事業所番号（1234567899）が入力した事業所番号（1234567890）と一致しません。"),
         (kaigo_fields(), workbook(), "torisage.xlsx", "kago(1475600000).xlsx の形式"),
         (kaigo_fields(), exe, "kago(1234567890).xlsx", "Excelファイル（.xlsx/.xlsm）ではない"),
+        (kaigo_fields(), workbook([["1234567890", "202305", "141305", "1", *range(1200)]]),
+         "kago(1234567890).xlsx", "シートに1000列を超える行があります。"),
     ]
     for fields, content, name, message in cases:
         data = {**fields, "action": "next", "attachment": (io.BytesIO(content), name)}

@@ -179,3 +179,13 @@ def test_queue_search_finds_a_case_by_any_of_its_envelopes(as_user, postal, sess
     assert case.number in found
     other = clerk.get("/queues/team", query_string={"q": "郵R8-00009"}).text
     assert case.number not in other
+
+
+@pytest.mark.parametrize("field", ["arrival_date", "postmark_date", "event_date", "deadline"])
+def test_api_envelope_dates_past_the_calendar_are_field_errors(postal, client, tokens, field):
+    from tests.support.postal import body
+
+    answer = client.post("/api/v1/postal/envelopes", json=body(**{field: "9999-12-31"}),
+                         headers=tokens["mailroom"])
+    assert answer.status_code == 422
+    assert answer.json["errors"][field] == ["入力できる範囲の日付を入力してください。"]

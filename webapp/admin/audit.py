@@ -1,6 +1,6 @@
 """Admin and supervisors: browse the audit log."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 from flask import render_template, request
 
@@ -8,12 +8,12 @@ from japan.calendar import JST
 from models import audit as audit_model
 from webapp.access import roles_required
 from webapp.admin import bp
+from workflows import params
 
 
 def _day(value: str | None, *, end: bool = False) -> datetime | None:
-    try:
-        day = date.fromisoformat(value or "")
-    except ValueError:
+    day = params.iso_date(value)  # out of range (9999-12-31 + 1 day) counts as no filter
+    if day is None:
         return None
     if end:  # "to" is inclusive: up to the start of the next day
         day += timedelta(days=1)
@@ -27,7 +27,7 @@ def audit():
     filters = {k: args.get(k, "")[:80] for k in ("action", "actor", "object_type", "object_id")}
     page = audit_model.search(**filters, since=_day(args.get("from")),
                               until=_day(args.get("to"), end=True),
-                              page=max(args.get("page", 1, type=int), 1))
+                              page=params.page_number(args.get("page")))
     return render_template("admin/audit.html", page=page, filters=filters,
                            date_from=args.get("from", ""), date_to=args.get("to", ""),
                            actions=audit_model.known_actions())

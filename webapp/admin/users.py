@@ -11,6 +11,7 @@ from webapp import accounts, org
 from webapp.access import get_or_404, roles_required
 from webapp.admin import bp
 from webapp.extensions import db
+from workflows import params
 
 
 def _fill_choices(form) -> None:
@@ -31,7 +32,7 @@ def _chosen(form):
 def users():
     filters = {
         "q": request.args.get("q", "")[:60],
-        "office_id": request.args.get("office_id", type=int),
+        "office_id": request.args.get("office_id", type=params.db_id),
         "role": request.args.get("role", "") if request.args.get("role") in ROLES else "",
         "status": request.args.get("status", ""),
     }

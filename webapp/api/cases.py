@@ -11,7 +11,7 @@ from webapp.api import bp
 from webapp.api.auth import field_errors, json_error, token_required
 from webapp.api.serialize import case_json, work_item_json
 from webapp.extensions import db
-from workflows import cases, queries, tasks
+from workflows import cases, params, queries, tasks
 from workflows.failures import InvalidInput, OperationError
 from workflows.permissions import can_view_case
 
@@ -36,7 +36,8 @@ def start_case():
     body = _body()
     if body is None:
         return field_errors({"body": [_("Send a JSON object.")]})
-    errors = {}
+    errors = {name: [_("Give a code as text.")] for name in params.not_text(
+        body, "department", "office")}
     if not isinstance(body.get("process_id"), str) or not body.get("process_id"):
         errors["process_id"] = [_("Give the id of a deployed process.")]
     if not isinstance(body.get("data", {}), dict):
@@ -76,7 +77,7 @@ def list_tasks():
     items = queries.actionable_items(
         g.api_user, role=args.get("role") or None, office=args.get("office") or None,
         department=args.get("department") or None, assigned_to_me=args.get("assigned") == "me",
-        limit=min(args.get("limit", 100, type=int) or 100, 500))
+        limit=params.limit(args.get("limit"), 100))
     return jsonify({"tasks": [work_item_json(i) for i in items]})
 
 

@@ -20,6 +20,7 @@ from webapp.api.auth import field_errors, json_error, token_required
 from webapp.extensions import db
 from webapp.forwarding.common import case_url
 from webapp.forwarding.filters import FORMATS, export, parse_filter
+from workflows import params
 from workflows.failures import Forbidden, InvalidInput, OperationError
 from workflows.forwarding import access, catalogue, eligibility, issue, queries
 from workflows.forwarding.eligibility import NotForwardable
@@ -97,9 +98,14 @@ def issue_receipt():
             or not all(isinstance(x, dict) for x in lines):
         return field_errors({"lines": [_("Send 1 to %(max)d documents as a list of objects.",
                                          max=MAX_LINES)]})
+    errors = _line_type_errors(lines)
+    if params.not_text(body, "office"):
+        errors["office"] = [_("Give a code as text.")]
     office = org.office_by_code(body["office"]) if body.get("office") else g.api_user.office
-    if office is None:
-        return field_errors({"office": [_("Unknown office code.")]})
+    if office is None and "office" not in errors:
+        errors["office"] = [_("Unknown office code.")]
+    if errors:
+        return field_errors(errors)
     form = CounterForm(formdata=_formdata(body), meta={"csrf": False})
     form.set_types([(t.code, t.code) for t in catalogue.list_types(active_only=True)])
     if not form.validate():
@@ -122,17 +128,27 @@ def issue_receipt():
                     "errors_in_cases": issued.engine_errors}), 201
 
 
+def _line_type_errors(lines: list[dict]) -> dict[str, list[str]]:
+    """Every line names its document type (the counter form skips blank rows instead)."""
+    return {f"lines[{i}].type": [_("Give the document type code as text.")]
+            for i, line in enumerate(lines)
+            if not isinstance(line.get("type"), str) or not line["type"].strip()}
+
+
 def _flat(errors: dict, prefix: str = "") -> dict[str, list[str]]:
+    """WTForms errors as flat names; a FieldList's list mixes its entries' error dicts with
+    its own messages (``validate_lines``)."""
     out: dict[str, list[str]] = {}
     for key, value in errors.items():
         name = f"{prefix}{key}"
         if isinstance(value, dict):
             out.update(_flat(value, f"{name}-"))
-        elif isinstance(value, list) and value and isinstance(value[0], dict):
-            for i, sub in enumerate(value):
-                out.update(_flat(sub, f"{name}-{i}-"))
-        else:
-            out[name] = [str(m) for m in value]
+            continue
+        for i, item in enumerate(value):
+            if isinstance(item, dict):
+                out.update(_flat(item, f"{name}-{i}-"))
+            else:
+                out.setdefault(name, []).append(str(item))
     return out
 
 

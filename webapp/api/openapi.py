@@ -6,10 +6,13 @@ ERROR = {"$ref": "#/components/schemas/Error"}
 
 
 def _responses(ok: dict, *codes: int) -> dict:
-    texts = {401: "Missing, unknown or revoked token", 403: "The token's user lacks the role",
-             404: "Not found", 409: "Conflict", 422: "Invalid input"}
+    texts = {400: "A value holds a NUL character (errors names the field)",
+             401: "Missing, unknown or revoked token", 403: "The token's user lacks the role",
+             404: "Not found", 409: "Conflict", 422: "Invalid input",
+             503: "The database cannot be used or its schema is out of date"}
     out = {"200": ok}
-    for code in codes:
+    # Any request may meet 400 (webapp.request_guard) and 503 (webapp.database).
+    for code in (*codes, 400, 503):
         out[str(code)] = {"description": texts[code],
                           "content": {"application/json": {"schema": ERROR}}}
     return out

@@ -19,7 +19,7 @@ from webapp.access import get_or_404, roles_required
 from webapp.applications import bp
 from webapp.extensions import db
 from webapp.portal.render import apply_errors
-from workflows import notifications
+from workflows import notifications, params
 from workflows.applications import catalogue
 from workflows.failures import InvalidInput
 
@@ -98,7 +98,7 @@ def admin_outbox():
     status = request.args.get("status", "")
     status = status if status in OUTBOX_STATUSES else ""
     page = notifications.list_messages(status=status, to_addr=request.args.get("to", "")[:254],
-                                       page=request.args.get("page", 1, type=int))
+                                       page=params.page_number(request.args.get("page")))
     return render_template("applications/outbox.html", page=page, status=status,
                            statuses=OUTBOX_STATUSES, to=request.args.get("to", "")[:254],
                            configured=notifications.mail_configured())

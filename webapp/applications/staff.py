@@ -15,6 +15,7 @@ from webapp.access import roles_required
 from webapp.applications import bp
 from webapp.extensions import db
 from webapp.portal.render import apply_errors
+from workflows import params
 from workflows.applications import access, queries, review, storage, validation
 from workflows.applications.steps import CONFIRM_REJECTION, REVIEW, open_step
 from workflows.failures import InvalidInput, OperationError
@@ -89,8 +90,7 @@ def decide(number: str):
         outcome = review.decide(found, current_user, decision=form.decision.data,
                                 message=form.message.data or "",
                                 fields_to_fix=form.fields_to_fix.data or [],
-                                expected_version=int(form.version.data)
-                                if (form.version.data or "").isdigit() else None,
+                                expected_version=params.db_id(form.version.data),
                                 now=utcnow())
         db.session.commit()
     except InvalidInput as exc:
@@ -114,8 +114,7 @@ def rejection(number: str):
     try:
         outcome = review.confirm_rejection(
             found, current_user, approval=form.approval.data, note=form.note.data or "",
-            expected_version=int(form.version.data) if (form.version.data or "").isdigit()
-            else None, now=utcnow())
+            expected_version=params.db_id(form.version.data), now=utcnow())
         db.session.commit()
     except OperationError as exc:
         db.session.rollback()

@@ -14,7 +14,7 @@ from webapp.actions import commit_or_flash
 from webapp.auth.routes import safe_next
 from webapp.cases import bp
 from webapp.extensions import db
-from workflows import queries, tasks
+from workflows import params, queries, tasks
 from workflows.failures import InvalidInput, OperationError
 from workflows.permissions import can_view_case, supervises
 from workflows.worklist import documents, notes, people
@@ -105,7 +105,7 @@ def reassign(number: str, task_id: str):
     item = queries.work_item_by_task_id(task_id)
     if item is None or item.case_id != case.id:
         abort(404)
-    assignee = people.user_by_id(request.form.get("assignee", type=int))
+    assignee = people.user_by_id(request.form.get("assignee", type=params.db_id))
     if assignee is None:
         flash(_("Choose a person."), "error")
     else:

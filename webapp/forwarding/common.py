@@ -14,6 +14,7 @@ from models.receipt import Receipt
 from reports.pdf import FontMissingError
 from webapp.errors import abort_with
 from webapp.extensions import db
+from workflows import params
 from workflows.failures import Forbidden, InvalidInput, OperationError
 from workflows.forwarding import access
 
@@ -71,7 +72,7 @@ def case_url(receipt: Receipt) -> str:
 
 
 def selected_ids(form: MultiDict, name: str = "receipt") -> list[int]:
-    return [int(v) for v in form.getlist(name) if v.isdigit()]
+    return [i for v in form.getlist(name) if (i := params.db_id(v))]
 
 
 def receipts_by_ids(ids: list[int]) -> list[Receipt]:

@@ -17,6 +17,7 @@ from webapp.errors import abort_with
 from webapp.extensions import db
 from webapp.forwarding import bp
 from webapp.forwarding.common import flash_failure, receipts_by_ids, selected_ids
+from workflows import params
 from workflows.failures import Forbidden, InvalidInput, OperationError
 from workflows.forwarding import access, acknowledge, bags, queries
 
@@ -42,6 +43,8 @@ def _received_at(text: str) -> datetime | None:
         return None
     try:
         value = datetime.fromisoformat(text)
+        if not params.in_date_range(value.date()):
+            raise ValueError(text)
     except ValueError as exc:
         raise InvalidInput(_("The input has errors."),
                            {"received_at": [_("Enter a date and time.")]}) from exc

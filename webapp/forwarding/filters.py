@@ -16,6 +16,7 @@ from models.user import User
 from reports import ledger as ledger_report
 from webapp import org
 from webapp.extensions import db
+from workflows import params
 from workflows.failures import InvalidInput
 from workflows.forwarding import catalogue
 from workflows.forwarding.ledger import LedgerFilter, export_rows
@@ -35,11 +36,10 @@ def _date(args: MultiDict, name: str, errors: dict) -> date | None:
     text = (args.get(name) or "").strip()
     if not text:
         return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        errors[name] = [_("Enter a date as YYYY-MM-DD.")]
-        return None
+    problem = params.date_error(text)
+    if problem:
+        errors[name] = [problem]
+    return params.iso_date(text)
 
 
 def parse_filter(args: MultiDict) -> LedgerFilter:

@@ -15,6 +15,7 @@ from webapp.errors import abort_with
 from webapp.extensions import db
 from webapp.forwarding import bp
 from webapp.forwarding.filters import export, parse_filter
+from workflows import params
 from workflows.failures import InvalidInput
 from workflows.forwarding import catalogue, queries
 from workflows.forwarding.ledger import LedgerFilter, late_days, ledger_query
@@ -40,7 +41,7 @@ def ledger():
         return send_file(BytesIO(out.data), mimetype=out.mimetype, as_attachment=True,
                          download_name=out.filename, max_age=0)
     page = db.paginate(ledger_query(current_user, f, now),
-                       page=request.args.get("page", 1, type=int), per_page=PER_PAGE,
+                       page=params.page_number(request.args.get("page")), per_page=PER_PAGE,
                        error_out=False)
     markers = queries.open_tasks_by_case([line.receipt.case_id for line in page.items
                                           if line.receipt.case_id])

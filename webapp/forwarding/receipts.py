@@ -14,6 +14,7 @@ from webapp.access import roles_required
 from webapp.extensions import db
 from webapp.forwarding import bp
 from webapp.forwarding.common import case_url, flash_failure, load_receipt, pdf_response
+from workflows import params
 from workflows.failures import OperationError
 from workflows.forwarding import acknowledge, cancel, eligibility, queries, steps
 from workflows.permissions import supervises
@@ -64,7 +65,7 @@ def cancel_receipt(receipt_id: int):
     if not form.validate_on_submit():
         flash("　".join(m for msgs in form.errors.values() for m in msgs), "error")
         return redirect(url_for(".receipt", receipt_id=receipt.id))
-    line_ids = [int(v) for v in request.form.getlist("line") if v.isdigit()] or None
+    line_ids = [i for v in request.form.getlist("line") if (i := params.db_id(v))] or None
     try:
         cancel.cancel_lines(current_user, receipt, form.reason.data, line_ids)
         db.session.commit()

@@ -19,6 +19,7 @@ from webapp.extensions import db
 from webapp.forwarding.common import pdf_response
 from webapp.postal import bp
 from webapp.postal.common import MONEY_ORDER_ROWS, body_from_form, failure, load_case
+from workflows import params
 from workflows.failures import OperationError
 from workflows.postal import catalogue, dispatch, intake, postcode, registers, review, steps
 from workflows.postal.letters import letter_view
@@ -130,10 +131,7 @@ def rejection(number: str):
 
 
 def _day(text: str) -> date | None:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        return None
+    return params.iso_date(text)
 
 
 @bp.post("/cases/<number>/send")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from io import BytesIO
 
 from flask import flash, render_template, request, send_file
@@ -16,6 +15,7 @@ from webapp.access import roles_required
 from webapp.errors import abort_with
 from webapp.postal import bp
 from webapp.postal.filters import KINDS, export, export_cash, parse_filter, rows
+from workflows import params
 from workflows.failures import InvalidInput
 from workflows.postal import catalogue
 from workflows.postal.registers import RegisterFilter
@@ -58,10 +58,7 @@ def registers():
 @roles_required("ward_clerk", "supervisor", "admin")
 def money_orders():
     department = org.department_by_code(request.args.get("department", ""))
-    try:
-        day = date.fromisoformat(request.args.get("day", ""))
-    except ValueError:
-        day = None
+    day = params.iso_date(request.args.get("day", ""))
     if department is None or day is None:
         abort_with(422, _("Choose a department and a day."))
     fmt = request.args.get("format") if request.args.get("format") in ("xlsx", "pdf") else "pdf"

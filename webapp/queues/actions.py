@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
@@ -16,7 +16,7 @@ from webapp.access import roles_required
 from webapp.auth.routes import safe_next
 from webapp.extensions import db
 from webapp.queues import bp
-from workflows import queries, tasks
+from workflows import params, queries, tasks
 from workflows.failures import InvalidInput, OperationError
 from workflows.permissions import can_view_case
 from workflows.routing import CLOSING_TIME
@@ -65,9 +65,8 @@ def unclaim(task_id: str):
 
 def _due_at(text: str) -> datetime | None:
     """A due date typed as YYYY-MM-DD: closing time (17:15 JST) of that day."""
-    try:
-        day = date.fromisoformat(normalize_digits(text or ""))
-    except ValueError:
+    day = params.iso_date(normalize_digits(text or ""))
+    if day is None:
         return None
     return datetime.combine(day, CLOSING_TIME, tzinfo=JST)
 
@@ -81,7 +80,7 @@ def bulk_action():
         if action == "claim":
             result = bulk.bulk_claim(items, current_user)
         elif action == "reassign":
-            assignee = people.user_by_id(request.form.get("assignee", type=int))
+            assignee = people.user_by_id(request.form.get("assignee", type=params.db_id))
             result = bulk.bulk_reassign(items, current_user, assignee)
         elif action == "due":
             due_at = _due_at(request.form.get("due_date", ""))

@@ -21,6 +21,7 @@ from webapp.queues import (
     bp,
     nav_count,
 )
+from workflows import params
 from workflows.worklist import options, people, queues, saved
 from workflows.worklist.filters import DUE_CHOICES, ITEM_STATUSES, PER_PAGE_CHOICES, parse_filter
 from workflows.worklist.teams import QUEUE_ROLES, can_see_all
@@ -51,7 +52,7 @@ def _page(queue: str):
     f, errors = parse_filter(request.args)
     # The navigation counted the unfiltered queues already: no second count of the same.
     total = None if f.narrowed else nav_count(queue, team_key=f.team)
-    page = queues.queue_page(current_user, queue, f, request.args.get("page", 1, type=int),
+    page = queues.queue_page(current_user, queue, f, params.page_number(request.args.get("page")),
                              total=total)
     supervisor = can_see_all(current_user)
     return render_template(

@@ -10,6 +10,7 @@ from webapp.access import roles_required
 from webapp.actions import commit_or_flash
 from webapp.extensions import db
 from webapp.queues import bp
+from workflows import params
 from workflows.failures import InvalidInput
 from workflows.worklist import saved
 from workflows.worklist.teams import QUEUE_ROLES
@@ -25,7 +26,7 @@ def _queue_url(queue: str, query: str) -> str:
 def save_filter():
     queue = request.form.get("queue", "")
     query = request.form.get("query", "")[:2000]
-    department = request.form.get("share", type=int)
+    department = request.form.get("share", type=params.db_id)
     try:
         found = saved.save_filter(current_user, name=request.form.get("name", ""), queue=queue,
                                   query=query, department_id=department)

@@ -109,8 +109,12 @@ def _uploads(body: dict, errors: dict) -> dict[str, Upload]:
                                    n=MAX_ATTACHMENTS)]
         return {}
     uploads = {}
+    if not all(isinstance(item, dict) for item in raw):
+        errors["attachments"] = [_("Give each attachment as field, filename and "
+                                   "content_base64.")]
+        return {}
     for item in raw:
-        fid = item.get("field") if isinstance(item, dict) else None
+        fid = item.get("field")
         try:
             content = base64.b64decode(item.get("content_base64") or "", validate=True) \
                 if isinstance(item.get("content_base64"), str) else b""

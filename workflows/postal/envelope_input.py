@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from japan.text import normalize_digits, normalize_name
 from models.postal import PostalTerms
 from models.procedure import Procedure
+from workflows import params
 from workflows.failures import InvalidInput
 from workflows.postal import catalogue, postcode
 
@@ -50,11 +51,11 @@ def _date(raw: dict, name: str, errors: dict, *, required: bool = False) -> date
         if required:
             errors[name] = [_("Enter a date.")]
         return None
-    try:
-        return date.fromisoformat(normalize_digits(str(value)))
-    except ValueError:
-        errors[name] = [_("Enter a date as YYYY-MM-DD.")]
-        return None
+    text = normalize_digits(str(value))
+    problem = params.date_error(text)
+    if problem:
+        errors[name] = [problem]
+    return params.iso_date(text)
 
 
 def _sender(raw: Any, errors: dict) -> tuple[str, str, str]:

@@ -24,7 +24,7 @@ from models.counter import next_value
 from models.postal import PostalEnvelope
 from models.user import User
 from webapp.extensions import db
-from workflows import cases
+from workflows import cases, params
 from workflows.cases import Outcome
 from workflows.failures import InvalidInput
 from workflows.postal import access, deadline, steps
@@ -53,7 +53,7 @@ def _case_for(inp: EnvelopeInput) -> Case | None:
     if inp.case_ref is None:
         return None
     ref = inp.case_ref
-    case = db.session.get(Case, int(ref)) if ref.isdigit() else \
+    case = db.session.get(Case, params.db_id(ref) or 0) if ref.isdigit() else \
         db.session.scalar(select(Case).where(Case.number == ref))
     bad = None
     if case is None or case.process_id != steps.PROCESS_ID:

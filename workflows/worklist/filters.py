@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from flask_babel import gettext as _
 
 from japan.text import normalize_digits, normalize_name
+from workflows import params
 
 QUEUES = ("mine", "team", "all")
 SORT_KEYS = ("due", "case", "procedure", "task", "applicant", "received", "assignee",
@@ -81,11 +82,10 @@ def _date(args: Mapping[str, str], name: str, errors: dict[str, list[str]]) -> d
     text = normalize_digits(args.get(name) or "")
     if not text:
         return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        errors[name] = [_("Enter a date as YYYY-MM-DD.")]
-        return None
+    problem = params.date_error(text)
+    if problem:
+        errors[name] = [problem]
+    return params.iso_date(text)
 
 
 def _choice(args: Mapping[str, str], name: str, allowed, errors) -> str:
@@ -108,7 +108,7 @@ def parse_filter(args: Mapping[str, str]) -> tuple[QueueFilter, dict[str, list[s
         errors["sort"] = [_("Choose one of the listed values.")]
         sort = "due"
     per_page = args.get("per_page") or str(DEFAULT_PER_PAGE)
-    per_page_value = int(per_page) if per_page.isdigit() else 0
+    per_page_value = int(per_page) if per_page.isascii() and per_page.isdigit() else 0
     if per_page_value not in PER_PAGE_CHOICES:
         errors["per_page"] = [_("Choose one of the listed values.")]
         per_page_value = DEFAULT_PER_PAGE

@@ -51,7 +51,7 @@ def number_clause(text: str) -> ColumnElement[bool]:
     if not number:
         return false()
     parts: list[ColumnElement[bool]] = [Case.number == number, Case.reference == number]
-    if number.isdigit() and len(number) <= 6:
+    if number.isascii() and number.isdigit() and len(number) <= 6:
         parts.append(Case.number.like(f"%-{int(number):06d}"))
     for lookup in _NUMBER_LOOKUPS:
         found = lookup(number)

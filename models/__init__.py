@@ -12,6 +12,7 @@ from models import (  # noqa: F401
     counter,
     document_type,
     idempotency,
+    login_session,
     office,
     outbox,
     postal,

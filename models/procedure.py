@@ -49,8 +49,10 @@ class Procedure(Model):
     department: Mapped[Department | None] = relationship()
 
     def accepting(self, now: datetime) -> bool:
-        """Open for online applications at this moment."""
-        if not self.active or "online" not in (self.channels or []):
+        """Open for online applications at this moment (never without a department to
+        review them: their work would be in nobody's queue)."""
+        if not self.active or "online" not in (self.channels or []) \
+                or self.department_id is None:
             return False
         if self.accept_from is not None and now < self.accept_from:
             return False

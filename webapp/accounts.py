@@ -16,6 +16,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from models import login_session
 from models.api_token import LAST_USED_EVERY, LOOKUP, TOKEN_PREFIX, TOUCH, ApiToken, hash_token
 from models.audit import record
 from models.base import utcnow
@@ -40,6 +41,7 @@ def _dummy_hash() -> str:
 class LoginResult:
     user: User | None
     locked: bool = False
+    session_id: str | None = None  # the new sign-in's id, for the session cookie
 
 
 def hash_password(password: str) -> str:
@@ -70,7 +72,19 @@ def authenticate(username: str, password: str, ip: str | None = None) -> LoginRe
     user.locked_until = None
     user.last_login_at = now
     record("login", "user", user.id, actor=user, ip=ip)
-    return LoginResult(user)
+    return LoginResult(user, session_id=login_session.open_session(user_id=user.id, now=now))
+
+
+def sign_out(user: User, session_id: object, ip: str | None = None) -> None:
+    """End this sign-in on the server: its cookie, even a copy of it, opens nothing more."""
+    login_session.close_session(session_id, user_id=user.id)
+    record("logout", "user", user.id, actor=user, ip=ip)
+
+
+def _end_sessions(user: User, keep: object = None) -> None:
+    """End every sign-in of the user (but `keep`): password changed, account deactivated."""
+    user.rotate_sessions()
+    login_session.close_all(user_id=user.id, keep=keep)
 
 
 def _count_failure(user: User, now, ip: str | None) -> bool:
@@ -113,11 +127,11 @@ def update_user(actor: User, user: User, *, display_name: str, email: str | None
     user.roles = roles
     user.locale = locale
     if user.active and not active:
-        user.rotate_sessions()
+        _end_sessions(user)
     user.active = active
     if password:
         user.password_hash = hash_password(password)
-        user.rotate_sessions()
+        _end_sessions(user)
     db.session.flush()
     after = describe_user(user)
     changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
@@ -132,19 +146,21 @@ def deactivate_user(actor: User, user: User) -> User:
     """Deactivate a user and sign out their sessions."""
     if user.active:
         user.active = False
-        user.rotate_sessions()
+        _end_sessions(user)
         record("user_deactivated", "user", user.id, actor=actor,
                details={"before": {"active": True}, "after": {"active": False}})
     return user
 
 
-def change_own_password(user: User, current_password: str, new_password: str) -> bool:
-    """Set a new password after checking the current one; ends the user's other sessions."""
+def change_own_password(user: User, current_password: str, new_password: str,
+                        keep_session: object = None) -> bool:
+    """Set a new password after checking the current one; ends the user's other sessions
+    (keep_session: the id of the sign-in that changed it)."""
     if not check_password_hash(user.password_hash, current_password):
         record("password_change_failed", "user", user.id, actor=user)
         return False
     user.password_hash = hash_password(new_password)
-    user.rotate_sessions()
+    _end_sessions(user, keep=keep_session)
     record("password_changed", "user", user.id, actor=user)
     return True
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, request, session
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -37,12 +37,16 @@ def init_app(app: Flask) -> None:
 
 @login_manager.user_loader
 def _load_user(login_id: str):
+    from models.login_session import COOKIE_KEY, LoginSession, session_id_ok
     from models.user import User
 
     user_id, _sep, nonce = login_id.partition(":")
-    if not user_id.isdigit() or not nonce:
+    session_id = session.get(COOKIE_KEY)
+    if not user_id.isdigit() or not nonce or not session_id_ok(session_id):
         return None
-    user = db.session.scalar(select(User).where(User.id == int(user_id)))
+    # One query, as before: the user only if this sign-in has not been ended (sign-out).
+    user = db.session.scalar(select(User).join(LoginSession, LoginSession.user_id == User.id)
+                             .where(User.id == int(user_id), LoginSession.id == session_id))
     if user is None or not user.active or user.session_nonce != nonce:
         return None
     return user

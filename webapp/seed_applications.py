@@ -18,7 +18,7 @@ CHILDREN = "子育て・教育"
 LIVING = "暮らし・環境"
 
 # code, name, audience, category, organisation, department, form, options
-CATALOGUE: list[tuple[str, str, str, str, str, str | None, str, dict]] = [
+CATALOGUE: list[tuple[str, str, str, str, str, str, str, dict]] = [
     ("KAIGO_TORISAGE", "介護給付費の取下げ", "business", WELFARE, "健康福祉局", "KOUREI",
      "kaigo_torisage", {
          "summary": "介護給付費等取下依頼に関する手続です。",
@@ -44,7 +44,8 @@ CATALOGUE: list[tuple[str, str, str, str, str, str | None, str, dict]] = [
          "accept_from": datetime(2023, 4, 1, tzinfo=JST),
          "contact_name": "川崎区役所 児童家庭課", "contact_phone": "0442013210",
          "channels": ["online", "postal", "branch"]}),
-    ("SODAI_GOMI", "粗大ごみ収集申込", "individual", LIVING, "環境局 生活環境部", None,
+    # Reviewed at the ward office's general counter (区民課): the demo has no 生活環境 section.
+    ("SODAI_GOMI", "粗大ごみ収集申込", "individual", LIVING, "環境局 生活環境部", "KUMIN",
      "sodai_gomi", {
          "summary": "粗大ごみの収集を申し込む手続です。収集日と手数料は受付後にお知らせします。",
          "how_to_apply": "収集を希望する品目と数量を入力してください。",
@@ -65,15 +66,16 @@ CATALOGUE: list[tuple[str, str, str, str, str, str | None, str, dict]] = [
 def seed_catalogue() -> int:
     """Create the procedures that do not exist yet; returns how many were created."""
     departments = {d.code: d for d in db.session.scalars(select(Department))}
-    existing = set(db.session.scalars(select(Procedure.code)))
+    existing = {p.code: p for p in db.session.scalars(select(Procedure))}
     created = 0
     for position, (code, name, audience, category, organisation, dept, form, options) \
             in enumerate(CATALOGUE):
         if code in existing:
+            _repair(existing[code], departments.get(dept))
             continue
         options = dict(options)
         procedure = Procedure(code=code, name=name, audience=audience, category=category,
-                              organisation=organisation, department=departments.get(dept or ""),
+                              organisation=organisation, department=departments.get(dept),
                               form_key=form, position=position,
                               channels=options.pop("channels", ["online"]), **options)
         procedure.search_text = search_text(procedure)
@@ -81,3 +83,11 @@ def seed_catalogue() -> int:
         created += 1
     db.session.flush()
     return created
+
+
+def _repair(procedure: Procedure, department: Department | None) -> None:
+    """A demo procedure seeded without its reviewing department (SODAI_GOMI before 0009) gets
+    it, and opens again if migration 0009 closed it for lacking one."""
+    if procedure.department_id is None and department is not None:
+        procedure.department = department
+        procedure.active = True

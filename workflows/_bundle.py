@@ -15,7 +15,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from SpiffWorkflow.camunda.specs.user_task import UserTask as SpiffUserTask
 from SpiffWorkflow.specs.base import TaskSpec as SpiffTaskSpec
 
-from workflows._parser import MadoguchiParser
+from workflows._parser import MADOGUCHI_NS, MadoguchiParser
 from workflows._timers import ClockCycleTimer, ClockDurationTimer
 from workflows._xml import UnsafeXmlError, parse_xml
 from workflows.ast_lock import AST_LOCK
@@ -60,6 +60,10 @@ class ProcessBundle:
     user_tasks: dict[str, UserTaskSpecInfo] = field(default_factory=dict)
     timers: dict[str, TimerSpecInfo] = field(default_factory=dict)
     element_names: dict[str, str] = field(default_factory=dict)
+    # madoguchi:startable="true" on the process: staff may start it with the generic
+    # POST /api/v1/cases. Processes started by their own operation (online, postal, forwarding)
+    # leave it out, so nobody fakes one of their cases.
+    startable: bool = False
 
     def user_task(self, bpmn_id: str) -> UserTaskSpecInfo | None:
         """Return the user task with this bpmn id, or None."""
@@ -127,6 +131,8 @@ def parse_bundle(files: dict[str, bytes]) -> ProcessBundle:
             process_id, executable = pick_process(parser)
             spec = parser.get_spec(process_id)
             subprocess_specs = parser.get_subprocess_specs(process_id)
+            startable = parser.get_process_parser(process_id).node.get(
+                f"{{{MADOGUCHI_NS}}}startable") == "true"
     except ValidationException as exc:
         raise BundleError(str(exc), element_id=getattr(exc, "id", None) or None,
                           file=getattr(exc, "file_name", None) or None) from exc
@@ -134,7 +140,7 @@ def parse_bundle(files: dict[str, bytes]) -> ProcessBundle:
         raise BundleError(_("The process files cannot be parsed: %(error)s",
                             error=str(exc))) from exc
     bundle = ProcessBundle(process_id, executable, spec, subprocess_specs,
-                           name=spec.description or None)
+                           name=spec.description or None, startable=startable)
     _describe(spec.task_specs.values(), bundle)
     for sub in subprocess_specs.values():
         if sub is not None:

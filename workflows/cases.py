@@ -24,8 +24,8 @@ from models.work_item import ACTIVE_STATUSES, WorkItem
 from webapp.extensions import db
 from workflows import engine
 from workflows.errors import EngineError, TaskNotReadyError
-from workflows.failures import Conflict, stale_is_conflict
-from workflows.permissions import check_can_complete
+from workflows.failures import Conflict, InvalidInput, stale_is_conflict
+from workflows.permissions import check_can_complete, check_can_start
 from workflows.registry import bundle_for_case, bundle_for_ref, require_latest
 from workflows.state import (
     Snapshot,
@@ -57,16 +57,35 @@ def case_number(now: datetime) -> tuple[int, str]:
     return fy, f"{fiscal_era_short(today)}-{serial:06d}"
 
 
+def start_requested_case(process_id: str, data: dict, *, actor: User, channel: str,
+                         office: Office | None, department: Department | None,
+                         subject_name: str = "") -> Outcome:
+    """Start a case a member of staff asked for by process id (POST /api/v1/cases): only a
+    process declared madoguchi:startable, and only where the user works."""
+    check_can_start(actor, office, department)
+    return start_case(process_id, data, actor=actor, channel=channel, office=office,
+                      department=department, subject_name=subject_name, requested=True)
+
+
 def start_case(process_id: str, data: dict, *, actor: User | None, channel: str = "counter",
                office: Office | None = None, department: Department | None = None,
                procedure_code: str | None = None, subject_name: str = "",
                subject_kana: str = "", reference: str | None = None,
-               now: datetime | None = None) -> Outcome:
-    """Start a case on the latest version of a process and create its first work items."""
+               now: datetime | None = None, requested: bool = False) -> Outcome:
+    """Start a case on the latest version of a process and create its first work items.
+
+    requested: started by process id on a user's request, not by the process's own operation
+    (online, postal, forwarding intake), so the process must be declared startable.
+    """
     now = now or utcnow()
     version = require_latest(process_id)
+    bundle = bundle_for_ref(version)
+    if requested and not bundle.startable:
+        raise InvalidInput(_("The case was not started."), {"process_id": [_(
+            "Process %(id)s cannot be started here; its cases are started by their own "
+            "procedure (online application, postal intake or forwarding).", id=process_id)]})
     try:
-        run, failure = engine.start(bundle_for_ref(version), dict(data), now=now), None
+        run, failure = engine.start(bundle, dict(data), now=now), None
     except EngineError as exc:
         run, failure = None, exc
     values = dict(process_version_id=version.id, process_sha256=version.sha256,
@@ -172,6 +191,7 @@ def mark_done(item: WorkItem, actor: User | None, now: datetime,
 
 def _check_completable(item: WorkItem, case: Case, actor: User,
                        expected_version: int | None) -> None:
+    check_can_complete(actor, item)  # first: the checks below tell the case's state
     if item.status not in ACTIVE_STATUSES:
         raise Conflict(_("This task has already been done."))
     if expected_version is not None and expected_version != case.version:
@@ -180,7 +200,6 @@ def _check_completable(item: WorkItem, case: Case, actor: User,
                          sent=expected_version))
     if case.status == "error":
         raise Conflict(_("The case is in error; a supervisor must retry it first."))
-    check_can_complete(actor, item)
 
 
 def data_changes(before: dict, after: dict) -> dict:

@@ -25,7 +25,7 @@ from models.work_item import ACTIVE_STATUSES, WorkItem
 from webapp.extensions import db
 from workflows import engine
 from workflows.errors import EngineError, StepError
-from workflows.routing import Route, default_due, route_for
+from workflows.routing import NobodyCanTake, Route, checked_route, default_due
 
 _ITEM_COLUMNS = ("case_id", "task_id", "engine_task_id", "bpmn_id", "name", "role", "form_key",
                  "office_id", "department_id", "assignee_id", "status", "due_at", "created_at",
@@ -134,7 +134,7 @@ def prepare_case(run: engine.Run, now: datetime, values: dict, *, office: Office
     case = _new_case({**values, **_run_values(values.get("subject_name"), run, ready, now)})
     set_committed_value(case, "office", office)
     set_committed_value(case, "department", department)
-    return NewCase(case, ready, [route_for(case, task.lane or "", task.route) for task in ready],
+    return NewCase(case, ready, [_route(case, task) for task in ready],
                    sorted({(t.bpmn_id, t.due_at) for t in run.waiting_timers()}))
 
 
@@ -205,6 +205,7 @@ def active_items(case: Case) -> list[WorkItem]:
 def _sync_work_items(case: Case, ready: list, had: frozenset[str], now: datetime,
                      connection: Connection                     ) -> list[str]:
     ready_ids = {task.task_id for task in ready}
+    new = [(task, _route(case, task)) for task in ready if task.task_id not in had]  # no write
     gone = had - ready_ids
     if gone:  # interrupted (boundary timer) or the case moved on without them
         db.session.execute(
@@ -213,25 +214,24 @@ def _sync_work_items(case: Case, ready: list, had: frozenset[str], now: datetime
                                    WorkItem.status.in_(ACTIVE_STATUSES))
             .values(status="cancelled", completed_at=now, version=WorkItem.version + 1)
             .execution_options(synchronize_session="fetch"))
-    return [_new_item(case, task, None, now, connection) for task in ready
-            if task.task_id not in had]
+    return [_new_item(case, task, route, now, connection) for task, route in new]
 
 
 def _resync_work_items(case: Case, ready: list, now: datetime, connection: Connection
                        ) -> list[str]:
     existing = {item.engine_task_id: item for item in active_items(case)}
+    new = [(task, _route(case, task)) for task in ready if task.task_id not in existing]
     ready_ids = {task.task_id for task in ready}
     for engine_task_id, item in existing.items():
         if engine_task_id not in ready_ids:
             item.status = "cancelled"
             item.completed_at = now
-    return [_new_item(case, task, None, now, connection) for task in ready
-            if task.task_id not in existing]
+    return [_new_item(case, task, route, now, connection) for task, route in new]
 
 
 def _new_item(case: Case, task, route: Route | None, now: datetime,
               connection: Connection) -> str:
-    route = route or route_for(case, task.lane or "", task.route)
+    route = route or _route(case, task)
     task_id = str(uuid.uuid4())
     _INSERT_ITEM.send(connection, {
         "case_id": case.id, "task_id": task_id, "engine_task_id": task.task_id,
@@ -240,6 +240,11 @@ def _new_item(case: Case, task, route: Route | None, now: datetime,
         "department_id": route.department_id, "assignee_id": None, "status": "open",
         "due_at": task.due_at or default_due(now), "created_at": now, "version": 1})
     return task_id
+
+
+def _route(case: Case, task) -> Route:
+    """Where the task's work item goes; refused when no team could take it."""
+    return checked_route(case, task.lane or "", task.route, task.name or task.bpmn_id)
 
 
 def _sync_timers(case: Case, run: engine.Run,
@@ -265,7 +270,7 @@ def clear_work(case: Case, now: datetime, status: str = "cancelled") -> None:
     db.session.execute(delete(Timer).where(Timer.case_id == case.id))
 
 
-def mark_error(case: Case, exc: EngineError, pending: dict, now: datetime,
+def mark_error(case: Case, exc: EngineError | NobodyCanTake, pending: dict, now: datetime,
                actor: User | None = None) -> None:
     """Put a case in error: the failed step is not applied; retry re-runs `pending`."""
     element = getattr(exc, "element_id", None)

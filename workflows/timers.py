@@ -22,6 +22,7 @@ from webapp.extensions import db
 from workflows import engine
 from workflows.errors import EngineError
 from workflows.registry import bundle_for_case
+from workflows.routing import NobodyCanTake
 from workflows.state import mark_error, save_run, snapshot
 
 LEASE = timedelta(minutes=5)
@@ -66,7 +67,11 @@ def fire_case_timers(case_id: int, now: datetime) -> list[str]:
     for bpmn_id in fired:
         record("timer_fired", "case", case.id, actor_name="timer", at=now,
                details={"number": case.number, "timer": bpmn_id})
-    save_run(case, run, now, before)
+    try:  # routes are checked before save_run writes anything
+        save_run(case, run, now, before)
+    except NobodyCanTake as exc:  # the step would leave a task in nobody's queue
+        mark_error(case, exc, {"action": "timers"}, now)
+        return []
     db.session.flush()
     return fired
 

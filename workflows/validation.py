@@ -132,6 +132,15 @@ def _check_user_tasks(name: str, root: etree._Element, known_roles: set[str],
     return problems
 
 
+def _check_startable(name: str, root: etree._Element) -> list[Problem]:
+    # A typo ("yes") would silently leave the process closed to the generic start.
+    return [Problem(name, process.get("id"), _(
+        "Process %(id)s has madoguchi:startable %(value)s; use true or false.",
+        id=process.get("id"), value=value))
+        for process in _by_id(root, "process")
+        if (value := process.get(f"{{{MADOGUCHI_NS}}}startable")) not in (None, "true", "false")]
+
+
 def _check_form(name: str, task: etree._Element, form_keys: set[str]) -> list[Problem]:
     task_id = task.get("id")
     key = task.get(f"{{{CAMUNDA_NS}}}formKey")
@@ -275,6 +284,7 @@ def validate_files(files: dict[str, bytes], *, known_roles: set[str], form_keys:
     for name, root in bpmn_roots.items():
         problems.extend(_check_ids(name, root))
         problems.extend(_check_user_tasks(name, root, known_roles, form_keys))
+        problems.extend(_check_startable(name, root))
         problems.extend(_check_expressions(name, root))
     for name in roots.keys() - bpmn_roots.keys():
         problems.extend(_check_dmn(name, roots[name]))

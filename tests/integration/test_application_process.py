@@ -139,7 +139,7 @@ def test_three_correction_rounds_keep_what_was_asked_and_what_changed(submit, wo
 
 def test_an_unanswered_return_is_reminded_then_withdrawn(submit, world, session):
     application = submit("SODAI_GOMI")
-    decide(session, application, world["kourei"], "return", message="品目を詳しく",
+    decide(session, application, world["kumin"], "return", message="品目を詳しく",
            fields=["items"])
     due = application.current_round.due_at
     assert to_jst(due).strftime("%Y-%m-%d %H:%M") == "2026-06-15 23:59"  # 14 days
@@ -160,7 +160,7 @@ def test_an_unanswered_return_is_reminded_then_withdrawn(submit, world, session)
 
 def test_the_applicant_can_withdraw_instead_of_correcting(submit, world, session):
     application = submit("SODAI_GOMI")
-    decide(session, application, world["kourei"], "return", message="x", fields=["items"])
+    decide(session, application, world["kumin"], "return", message="x", fields=["items"])
     correction.withdraw(world["a"], application, T0)
     session.commit()
     assert application.status == "withdrawn" and application.current_round.outcome == "withdrawn"
@@ -173,16 +173,16 @@ def test_steps_cannot_be_completed_outside_the_application_screens(submit, world
     application = submit("SODAI_GOMI")
     item = open_step(application, REVIEW)
     with pytest.raises(InvalidInput) as info:
-        cases.complete_task(item, {"decision": "accept"}, actor=world["kourei"], now=T0)
+        cases.complete_task(item, {"decision": "accept"}, actor=world["kumin"], now=T0)
     assert "電子申請の申請画面" in info.value.errors["decision"][0]
     session.rollback()
     with pytest.raises(InvalidInput) as bad:
-        review.decide(application, world["kourei"], decision="return", message="",
+        review.decide(application, world["kumin"], decision="return", message="",
                       fields_to_fix=[], now=T0)
     assert set(bad.value.errors) == {"message", "fields_to_fix"}
     session.rollback()
     with pytest.raises(InvalidInput):
-        review.decide(application, world["kourei"], decision="return", message="x",
+        review.decide(application, world["kumin"], decision="return", message="x",
                       fields_to_fix=["no_such_field"], now=T0)
     session.rollback()
     assert application.status == "submitted" and count(Case) == 1
@@ -198,3 +198,43 @@ def test_a_cancelled_case_closes_the_application(submit, world, session):
     session.expire_all()
     assert application.status == "cancelled" and kinds(application) == ["submitted"]
     assert count(Application, Application.status == "cancelled") == 1
+
+
+def test_every_demo_procedure_is_reviewed_in_a_team_queue(submit, world, session):
+    """粗大ごみ収集申込 had no department: its review sat in nobody's queue."""
+    from webapp.seed_applications import CATALOGUE
+    from workflows.worklist.teams import teams_of
+
+    assert all(dept for _code, _name, _aud, _cat, _org, dept, *_rest in CATALOGUE)
+    item = open_step(submit("SODAI_GOMI"), REVIEW)
+    teams = {(t.role, t.office_id, t.department_id) for t in teams_of(world["kumin"])}
+    assert (item.role, item.office_id, item.department_id) in teams
+
+
+def test_a_procedure_without_a_department_accepts_nothing(submit, world, session):
+    procedure = by_code("SODAI_GOMI")
+    procedure.department = None  # as the demo seeded it before, bypassing the catalogue
+    session.commit()
+    with pytest.raises(InvalidInput) as refused:
+        submit("SODAI_GOMI")
+    assert "受け付けていません" in refused.value.errors["procedure_code"][0]
+    session.rollback()
+    assert count(Case) == 0 and count(Application, Application.number.isnot(None)) == 0
+
+
+def test_a_process_whose_first_task_goes_nowhere_refuses_the_application(submit, session):
+    """An online application has no office: a process starting at a branch counter would put
+    its first task in no queue. The applicant is told the procedure is not accepting."""
+    from tests.integration.runtime_support import fixture_files
+    from workflows import registry
+
+    [(name, xml)] = fixture_files("correction_loop.bpmn").items()
+    registry.deploy({name: xml.replace(b'name="ward_clerk"', b'name="branch_clerk"')
+                     .replace(b"correction_loop", b"counter_loop")}, None)
+    by_code("SODAI_GOMI").process_id = "counter_loop"
+    session.commit()
+    with pytest.raises(InvalidInput) as refused:
+        submit("SODAI_GOMI")
+    assert "受け付けていません" in refused.value.errors["procedure_code"][0]
+    session.rollback()
+    assert count(Case) == 0 and count(Application, Application.number.isnot(None)) == 0

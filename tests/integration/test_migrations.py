@@ -60,3 +60,44 @@ def test_audit_rows_cannot_be_changed_through_the_orm(app):
     with pytest.raises(PermissionError):
         db.session.flush()
     db.session.rollback()
+
+
+def test_0009_closes_department_less_accepting_procedures(empty_url):
+    """A procedure without a reviewing department put its review in nobody's queue: the
+    upgrade stops such procedures accepting (it cannot know which section reviews them)."""
+    from datetime import datetime
+
+    app = create_app(_config(empty_url))
+    with app.app_context():
+        from webapp.extensions import db
+
+        upgrade(revision="0008")
+        procedure = sa.table(
+            "procedure", *(sa.column(n) for n in (
+                "code", "name", "audience", "category", "organisation", "department_id",
+                "summary", "how_to_apply", "contact_name", "contact_phone", "process_id",
+                "form_key", "correction_days", "search_text", "active", "position",
+                "updated_at")), sa.column("channels", sa.JSON))
+        with db.engine.begin() as conn:
+            conn.execute(sa.text("INSERT INTO office (id, code, name, short_name, kind, active) "
+                                 "VALUES (1, 'KAWASAKI', '川崎区役所', '川崎', 'ward', true)"))
+            conn.execute(sa.text("INSERT INTO department (id, office_id, code, name, position, "
+                                 "active) VALUES (1, 1, 'KUMIN', '区民課', 0, true)"))
+            common = {"name": "n", "audience": "individual", "category": "", "organisation": "",
+                      "summary": "", "how_to_apply": "", "contact_name": "",
+                      "contact_phone": "", "process_id": "online_application",
+                      "form_key": "sodai_gomi", "correction_days": 14, "search_text": "",
+                      "position": 0, "updated_at": datetime(2026, 12, 1)}
+            conn.execute(procedure.insert(), [
+                {**common, "code": "NO_DEPT", "department_id": None, "channels": ["online"],
+                 "active": True},
+                {**common, "code": "NO_CHANNEL", "department_id": None, "channels": [],
+                 "active": True},
+                {**common, "code": "WITH_DEPT", "department_id": 1, "channels": ["online"],
+                 "active": True}])
+        upgrade()
+        with db.engine.connect() as conn:
+            active = dict(conn.execute(sa.text("SELECT code, active FROM procedure")).all())
+        assert {code: bool(flag) for code, flag in active.items()} == {
+            "NO_DEPT": False, "NO_CHANNEL": True, "WITH_DEPT": True}
+        db.engine.dispose()

@@ -104,3 +104,26 @@ def test_two_runners_at_once_fire_each_timer_once(returned_cases, session, db_ur
     assert sum(r["timers"] for r in results) == 12
     assert _fired(session) == 12
     assert session.scalar(select(func.count()).select_from(Timer)) == 0
+
+
+def test_a_timer_step_to_nobodys_queue_puts_the_case_in_error(app, returned_cases, session):
+    """A case left without a department (started before that was refused): its 14-day timer
+    would create a supervisor task in no queue. The runner keeps going, the case shows why."""
+    from models.case import Case
+    from models.work_item import WorkItem
+    from workflows import timers
+
+    stranded, fine = returned_cases(2)
+    session.execute(Case.__table__.update().where(Case.__table__.c.id == stranded.id)
+                    .values(department_id=None))
+    session.commit()
+    session.expire_all()  # objects outlive commits here: forget the department read before
+    counts = timers.run_due(T0 + timedelta(days=15))
+    assert counts["cases"] == 2
+    session.expire_all()
+    assert open_item(fine).bpmn_id == "close_case"
+    stranded = session.get(Case, stranded.id)
+    assert stranded.status == "error" and "担当課" in stranded.error["message"]
+    assert session.scalar(select(func.count()).select_from(WorkItem).where(
+        WorkItem.case_id == stranded.id, WorkItem.department_id.is_(None),
+        WorkItem.role == "supervisor")) == 0

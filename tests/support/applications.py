@@ -26,10 +26,12 @@ def app_config() -> dict:
 
 STAFF = [  # username, roles, departments
     ("ward.kourei", ["ward_clerk"], ["KOUREI"]), ("ward.hoken", ["ward_clerk"], ["HOKEN"]),
+    ("ward.kumin", ["ward_clerk"], ["KUMIN"]),  # 粗大ごみ (SODAI_GOMI) is reviewed at 区民課
     ("supervisor", ["supervisor"], ["KOUREI", "KUMIN"]), ("admin", ["admin"], []),
     ("intake.portal", ["integration"], []), ("intake.other", ["integration"], []),
 ]
-NAMES = {"ward.kourei": "kourei", "ward.hoken": "hoken", "supervisor": "sup", "admin": "admin",
+NAMES = {"ward.kourei": "kourei", "ward.hoken": "hoken", "ward.kumin": "kumin",
+         "supervisor": "sup", "admin": "admin",
          "intake.portal": "intake", "intake.other": "intake2"}
 
 

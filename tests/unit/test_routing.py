@@ -4,7 +4,7 @@ import pytest
 
 from models.case import Case
 from models.office import Department
-from workflows.routing import Route, route_for
+from workflows.routing import Route, route_for, takeable
 
 BRANCH, WARD, DEPARTMENT = 3, 1, 7
 
@@ -31,3 +31,20 @@ def test_lane_role_or_declared_route(case, role, route, expected) -> None:
 def test_case_data_no_longer_decides(case) -> None:
     case.data = {"supervisor_route": "office"}
     assert route_for(case, "supervisor") == Route(WARD, DEPARTMENT)
+
+
+@pytest.mark.parametrize(("role", "route", "branch_office", "expected"), [
+    ("ward_clerk", Route(WARD, DEPARTMENT), False, True),
+    ("ward_clerk", Route(WARD, None), False, False),  # 粗大ごみ without a department
+    ("supervisor", Route(WARD, None), False, False),
+    ("supervisor", Route(BRANCH, None), True, True),  # a branch's supervisors
+    ("branch_clerk", Route(BRANCH, None), False, True),
+    ("branch_clerk", Route(None, None), False, False),  # no office: no counter
+    ("branch_clerk", Route(WARD, DEPARTMENT), False, False),  # branch queues hold no department
+    ("applicant", Route(None, None), False, True),  # the applicant's own step
+    ("admin", Route(WARD, DEPARTMENT), False, False),  # no queue for this lane
+    ("", Route(WARD, DEPARTMENT), False, False),
+])
+def test_only_routes_a_team_queue_holds_are_takeable(role, route, branch_office,
+                                                      expected) -> None:
+    assert takeable(role, route, branch_office=branch_office) is expected

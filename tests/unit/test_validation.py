@@ -198,3 +198,12 @@ def test_a_user_task_may_declare_where_it_goes() -> None:
     problem = only(changed("forwarding.bpmn", ' camunda:formKey="custody_receipt"',
                            declared.format("branch")))
     assert problem.element_id == "take_documents" and "case_office" in problem.message
+
+
+def test_startable_must_be_true_or_false() -> None:
+    """A typo would silently close the process to POST /api/v1/cases: refuse it at deploy."""
+    problem = only(changed("correction_loop.bpmn", 'madoguchi:startable="true"',
+                           'madoguchi:startable="yes"'))
+    assert problem.element_id == "correction_loop" and "yes" in problem.message
+    assert changed("correction_loop.bpmn", 'madoguchi:startable="true"',
+                   'madoguchi:startable="false"') == []

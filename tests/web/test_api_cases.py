@@ -103,3 +103,76 @@ def test_openapi_document_lists_exactly_the_api_routes(client, server):
             for method in rule.methods - {"HEAD", "OPTIONS"}:
                 routed.add((path, method.lower()))
     assert documented == routed
+
+
+def _count(model):
+    from sqlalchemy import func, select
+
+    from webapp.extensions import db
+
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_start_only_where_the_user_works(client, tokens):
+    from models.case import Case
+    from models.work_item import WorkItem
+
+    other_office = _start(client, tokens["branch"], office="TAJIMA", department=None)
+    assert other_office.status_code == 422 and list(other_office.json["errors"]) == ["office"]
+    assert "大師支所" in other_office.json["errors"]["office"][0]
+    no_department = _start(client, tokens["branch"], department="HOKEN")
+    assert no_department.status_code == 422
+    assert list(no_department.json["errors"]) == ["department"]
+    other_department = _start(client, tokens["clerk"], department="KOUREI")
+    assert other_department.status_code == 422
+    assert "保険年金課" in other_department.json["errors"]["department"][0]
+    assert _count(Case) == 0 and _count(WorkItem) == 0
+    assert _start(client, tokens["clerk"], office="KAWASAKI").status_code == 201
+
+
+def test_only_processes_declared_startable(client, tokens):
+    """online_application is started by the portal (with its application number), never by
+    the generic endpoint: a fake 申請内容の審査 could otherwise be planted in a queue."""
+    from models.case import Case
+    from workflows import registry
+
+    registry.deploy_builtin()
+    from webapp.extensions import db
+
+    db.session.commit()
+    for process_id in ("online_application", "postal_application", "branch_forwarding"):
+        refused = _start(client, tokens["clerk"], process_id=process_id,
+                         data={"application_number": "2026000001"})
+        assert refused.status_code == 422, process_id
+        assert process_id in refused.json["errors"]["process_id"][0]
+    assert _count(Case) == 0
+
+
+def test_a_task_you_may_not_act_on_tells_nothing_about_the_case(client, tokens):
+    case = _start(client, tokens["clerk"]).json
+    task_id = case["tasks"][0]["task_id"]
+    url = f"/api/v1/tasks/{task_id}/complete"
+    for version in (99, case["version"], None):
+        body = {"data": {"decision": "accept"}, **({"version": version} if version else {})}
+        refused = client.post(url, headers=tokens["other"], json=body)
+        assert refused.status_code == 403 and "version" not in refused.json["error"]
+    assert client.post(f"/api/v1/tasks/{task_id}/claim", headers=tokens["clerk"]
+                       ).status_code == 200
+    # Claimed by ward.h: a clerk of another department is refused, not told who has it.
+    taken = client.post(url, headers=tokens["other"], json={"data": {}})
+    assert taken.status_code == 403 and "ward.h" not in taken.json["error"]
+    done = client.post(url, headers=tokens["clerk"], json={"data": {"decision": "accept"}})
+    assert done.status_code == 200
+    after = client.post(url, headers=tokens["other"], json={"data": {"decision": "accept"}})
+    assert after.status_code == 403
+
+
+def test_a_task_nobody_could_take_refuses_the_start(client, tokens):
+    """Without a department, correction_loop's 審査 (ward clerks) would be in no queue."""
+    from models.case import Case
+    from models.work_item import WorkItem
+
+    refused = _start(client, tokens["clerk"], department=None)
+    assert refused.status_code == 422 and list(refused.json["errors"]) == ["department"]
+    assert "審査" in refused.json["errors"]["department"][0]
+    assert _count(Case) == 0 and _count(WorkItem) == 0

@@ -89,6 +89,11 @@ def test_admin_edits_the_catalogue_and_reads_the_outbox(client, new_client, worl
             "contact_phone": "0440000000", "channels": ["online"],
             "process_id": "online_application", "form_key": "sodai_gomi",
             "correction_days": "7", "position": "9", "active": "y"}
+    # Without a reviewing department its applications would be in nobody's queue.
+    nobody = admin.post("/admin/procedures/new", data=form).get_data(as_text=True)
+    assert "申請を受け付ける手続きには、審査する担当課を指定してください。" in nobody
+    assert count(Procedure, Procedure.code == "TEST_PROC") == 0
+    form["department_id"] = str(world["kourei"].departments[0].id)
     assert admin.post("/admin/procedures/new", data=form).status_code == 302
     duplicate = admin.post("/admin/procedures/new", data=form)
     assert "このコードは他の手続きで使われています" in duplicate.get_data(as_text=True)

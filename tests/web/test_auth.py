@@ -77,6 +77,42 @@ def test_sign_out_ends_the_session(client, make_user, session):
     assert "logout" in actions(session)
 
 
+def _replay(new_client, cookie: str):
+    """A browser that never signed in, presenting a copy of an old session cookie."""
+    replayed = new_client()
+    replayed.set_cookie("session", cookie)
+    return replayed
+
+
+def test_a_copy_of_the_cookie_opens_nothing_after_sign_out(make_user, new_client, session):
+    """Sign-out ends that session on the server, not only in the browser that signed out;
+    the same person's session on another device goes on."""
+    make_user("ward.a")
+    desk, laptop = new_client(), new_client()
+    login(desk, "ward.a")
+    login(laptop, "ward.a")
+    copied = desk.get_cookie("session").value
+    assert _replay(new_client, copied).get("/queues/mine").status_code == 200
+    assert desk.post("/logout").status_code == 302
+    replayed = _replay(new_client, copied).get("/queues/mine")
+    assert replayed.status_code == 302 and replayed.headers["Location"].startswith("/login")
+    assert laptop.get("/queues/mine").status_code == 200
+    login(desk, "ward.a")  # signing in again is a new session; the old copy stays dead
+    assert _replay(new_client, copied).get("/queues/mine").status_code == 302
+
+
+def test_deactivation_ends_every_session(make_user, new_client, session):
+    from webapp import accounts
+    from webapp.extensions import db
+
+    user = make_user("ward.a")
+    desk = new_client()
+    login(desk, "ward.a")
+    accounts.deactivate_user(None, user)
+    db.session.commit()
+    assert desk.get("/queues/mine").status_code == 302
+
+
 def test_password_change_signs_out_other_sessions(app, make_user, new_client):
     make_user("ward.a")
     first, second = new_client(), new_client()

@@ -137,3 +137,17 @@ def test_upload_field_names_other_than_the_asked_ones_are_ignored(client, world,
     assert application.fields["office_number"] == "1234567890"
     assert application.fields["remarks"] == "修正しました"
     assert application.rounds[0].changes == {"remarks": ["連絡事項はありません", "修正しました"]}
+
+
+def test_a_copy_of_the_portal_cookie_opens_nothing_after_sign_out(client, new_client, world):
+    portal_login(client, "a@example.jp")
+    phone = new_client()
+    portal_login(phone, "a@example.jp")
+    copied = client.get_cookie("session").value
+    assert client.get("/portal/mypage").status_code == 200
+    assert client.post("/portal/logout").status_code == 302
+    replayed = new_client()
+    replayed.set_cookie("session", copied)
+    page = replayed.get("/portal/mypage")
+    assert page.status_code == 302 and "/portal/login" in page.headers["Location"]
+    assert phone.get("/portal/mypage").status_code == 200  # signed in elsewhere: goes on

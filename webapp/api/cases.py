@@ -51,10 +51,10 @@ def start_case():
     if errors:
         return field_errors(errors)
     try:
-        outcome = cases.start_case(body["process_id"], body.get("data") or {}, actor=g.api_user,
-                                   channel=str(body.get("channel") or "api")[:20], office=office,
-                                   department=department,
-                                   subject_name=str(body.get("subject_name") or ""))
+        outcome = cases.start_requested_case(
+            body["process_id"], body.get("data") or {}, actor=g.api_user,
+            channel=str(body.get("channel") or "api")[:20], office=office,
+            department=department, subject_name=str(body.get("subject_name") or ""))
         db.session.commit()
     except OperationError as exc:
         return _fail(exc)

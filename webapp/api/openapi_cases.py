@@ -12,6 +12,10 @@ def _json(ref: str) -> dict:
 PATHS = {
     "/api/v1/cases": {"post": {
         "summary": "Start a case on the latest version of a process",
+        "description": "Only processes declared madoguchi:startable=\"true\", only at the "
+                       "caller's own office and departments, and only when every first task "
+                       "goes to a team queue; otherwise 422 naming process_id, office or "
+                       "department.",
         "requestBody": {"required": True, **_json("CaseStart")},
         "responses": {**_responses({"description": "unused"}, 401, 403, 404, 422),
                       "201": {"description": "The new case", **_json("Case")}},

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from forms.auth import ChangePasswordForm, LoginForm
-from models.audit import record
+from models.login_session import COOKIE_KEY
 from webapp import accounts
 from webapp.auth import bp
 from webapp.extensions import db
@@ -36,6 +36,7 @@ def login():
         if result.user is not None:
             session.clear()  # a fresh session at sign-in: nothing carried over
             login_user(result.user)
+            session[COOKIE_KEY] = result.session_id
             return redirect(safe_next(request.args.get("next")))
         if result.locked:
             flash(_("Too many failed attempts. Try again in 15 minutes."), "error")
@@ -47,7 +48,7 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
-    record("logout", "user", current_user.id, actor=current_user, ip=request.remote_addr)
+    accounts.sign_out(current_user, session.get(COOKIE_KEY), ip=request.remote_addr)
     db.session.commit()
     logout_user()
     session.clear()
@@ -61,7 +62,8 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         if not accounts.change_own_password(current_user, form.current_password.data,
-                                            form.new_password.data):
+                                            form.new_password.data,
+                                            keep_session=session.get(COOKIE_KEY)):
             form.current_password.errors.append(_("The current password is incorrect."))
         else:
             db.session.commit()

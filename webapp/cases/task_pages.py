@@ -65,6 +65,8 @@ def task(task_id: str):
             for name, messages in exc.errors.items():
                 if name in form:
                     form[name].errors = list(messages)
+            if not any(name in form for name in exc.errors):
+                flash(exc.message, "error")  # e.g. the next task could go to nobody's queue
         except OperationError as exc:
             db.session.rollback()
             flash(exc.message, "error")

@@ -15,28 +15,24 @@ from reports.pdf import FontMissingError
 from webapp.errors import abort_with
 from webapp.extensions import db
 from workflows import params
-from workflows.failures import Forbidden, InvalidInput, OperationError
+from workflows.failures import InvalidInput, OperationError
 from workflows.forwarding import access
 
 
-def _load_visible(model, object_id: int, check):
-    """The row, or 404; 403 naming the office when check refuses the current user."""
+def _load_visible(model, object_id: int, visible):
+    """The row, or 404 alike when it does not exist or the current user may not see it."""
     found = db.session.get(model, object_id)
-    if found is None:
+    if found is None or not visible(current_user, found):
         abort(404)
-    try:
-        check(current_user, found)
-    except Forbidden as exc:
-        abort_with(403, exc.message)
     return found
 
 
 def load_receipt(receipt_id: int) -> Receipt:
-    return _load_visible(Receipt, receipt_id, access.check_view_receipt)
+    return _load_visible(Receipt, receipt_id, access.can_view_receipt)
 
 
 def load_bag(bag_id: int) -> Bag:
-    return _load_visible(Bag, bag_id, access.check_view_bag)
+    return _load_visible(Bag, bag_id, access.can_view_bag)
 
 
 def flash_failure(exc: OperationError, form=None) -> None:
@@ -76,8 +72,11 @@ def selected_ids(form: MultiDict, name: str = "receipt") -> list[int]:
 
 
 def receipts_by_ids(ids: list[int]) -> list[Receipt]:
-    """The chosen receipts; the operation checks who may act on each."""
+    """The chosen receipts the user may see (the others are left out as if they did not
+    exist, so posted ids tell nothing about other offices); the operation checks who may act
+    on each."""
     if not ids:
         return []
-    return list(db.session.scalars(select(Receipt).where(Receipt.id.in_(ids))
-                                   .order_by(Receipt.id)))
+    return [r for r in db.session.scalars(select(Receipt).where(Receipt.id.in_(ids))
+                                          .order_by(Receipt.id))
+            if access.can_view_receipt(current_user, r)]

@@ -13,12 +13,11 @@ from forms.forwarding import ReceiveForm
 from japan.calendar import JST
 from models.bag import Bag
 from webapp.access import roles_required
-from webapp.errors import abort_with
 from webapp.extensions import db
 from webapp.forwarding import bp
 from webapp.forwarding.common import flash_failure, receipts_by_ids, selected_ids
 from workflows import params
-from workflows.failures import Forbidden, InvalidInput, OperationError
+from workflows.failures import InvalidInput, OperationError
 from workflows.forwarding import access, acknowledge, bags, queries
 
 
@@ -27,6 +26,8 @@ from workflows.forwarding import access, acknowledge, bags, queries
 def receive():
     number = (request.args.get("bag") or "").strip()
     bag = queries.bag_by_number(number) if number else None
+    if bag is not None and not access.works_in_department(current_user, bag.department):
+        bag = None  # another department's bag: told apart from no bag, it could be counted
     if number and bag is None:
         flash(_("There is no bag %(number)s. Check the number on the bag list.",
                 number=number), "error")
@@ -54,11 +55,9 @@ def _received_at(text: str) -> datetime | None:
 @bp.route("/receive/<int:bag_id>", methods=["GET", "POST"])
 @roles_required("ward_clerk")
 def receive_bag(bag_id: int):
-    bag = db.session.get(Bag, bag_id) or abort(404)
-    try:
-        access.check_department(current_user, bag.department)
-    except Forbidden as exc:
-        abort_with(403, exc.message)  # a bag for another department: say whose it is
+    bag = db.session.get(Bag, bag_id)
+    if bag is None or not access.works_in_department(current_user, bag.department):
+        abort(404)  # another department's bag answers as no bag: bags are numbered per day
     form = ReceiveForm()
     if form.validate_on_submit():
         try:

@@ -1,8 +1,9 @@
 """The applicant portal (/portal): catalogue, registration, the three steps, マイページ.
 
 Applicants are never staff: they sign in with their own accounts, and the signed session keeps
-them under its own key (``portal_applicant`` = id and session nonce), independent of
-Flask-Login's staff session. Every form carries a CSRF token; pages have their own mobile-first
+them under its own keys (``portal_applicant`` = id and session nonce, and the id of the
+sign-in's row in login_session, deleted at sign-out), independent of Flask-Login's staff
+session. Every form carries a CSRF token; pages have their own mobile-first
 layout without the staff navigation; errors raised here render in that layout.
 """
 
@@ -25,6 +26,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from models.application import APPLICATION_STATUS_LABELS, ROUND_OUTCOME_LABELS
+from models.login_session import PORTAL_COOKIE_KEY
 from workflows.applications import applicants
 from workflows.applications.files import Upload
 
@@ -39,9 +41,10 @@ def _load_applicant() -> None:
     if isinstance(value, str) and ":" in value:
         applicant_id, _sep, nonce = value.partition(":")
         if applicant_id.isdigit():
-            g.applicant = applicants.load_session(int(applicant_id), nonce)
+            g.applicant = applicants.load_session(int(applicant_id), nonce,
+                                                  session.get(PORTAL_COOKIE_KEY))
         if g.applicant is None:
-            session.pop(SESSION_KEY, None)
+            sign_out()
 
 
 @bp.app_context_processor
@@ -69,15 +72,19 @@ def _remember_language(response):
     return response
 
 
-def sign_in(applicant) -> None:
-    """Start a portal session (only the portal's key is replaced)."""
-    session.pop(SESSION_KEY, None)
+def sign_in(applicant, session_id: str | None = None) -> None:
+    """Start a portal session (only the portal's keys are replaced); without session_id the
+    current sign-in goes on (re-issued after a password change rotated the nonce)."""
+    session_id = session_id or session.get(PORTAL_COOKIE_KEY)
+    sign_out()
     session[SESSION_KEY] = f"{applicant.id}:{applicant.session_nonce}"
+    session[PORTAL_COOKIE_KEY] = session_id
     session.permanent = True
 
 
 def sign_out() -> None:
     session.pop(SESSION_KEY, None)
+    session.pop(PORTAL_COOKIE_KEY, None)
 
 
 def applicant_required(view):

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
 from forms.portal import PortalLoginForm, RegisterForm, ResendForm
+from models.login_session import PORTAL_COOKIE_KEY
 from webapp.auth.routes import safe_next
 from webapp.extensions import db
 from webapp.portal import applicant_required, bp, sign_in, sign_out
@@ -67,7 +68,7 @@ def login():
                                          ip=request.remote_addr)
         db.session.commit()
         if result.applicant is not None:
-            sign_in(result.applicant)
+            sign_in(result.applicant, result.session_id)
             return redirect(_next())
         if result.locked:
             flash(_("Too many failed attempts. Try again in 15 minutes."), "error")
@@ -82,7 +83,7 @@ def login():
 @bp.post("/logout")
 @applicant_required
 def logout():
-    applicants.sign_out(g.applicant, ip=request.remote_addr)
+    applicants.sign_out(g.applicant, session.get(PORTAL_COOKIE_KEY), ip=request.remote_addr)
     db.session.commit()
     sign_out()
     flash(_("You have signed out."), "info")

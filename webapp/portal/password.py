@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
 from forms.portal import ChangePasswordForm, ForgotPasswordForm, ResetPasswordForm
+from models.login_session import PORTAL_COOKIE_KEY
 from webapp.extensions import db
 from webapp.portal import applicant_required, bp, sign_in
 from workflows.applications import passwords
@@ -44,7 +45,8 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         if not passwords.change_password(g.applicant, form.current_password.data,
-                                         form.password.data, ip=request.remote_addr):
+                                         form.password.data, ip=request.remote_addr,
+                                         keep_session=session.get(PORTAL_COOKIE_KEY)):
             db.session.commit()  # the refused attempt stays in the audit trail
             form.current_password.errors.append(_("The current password is incorrect."))
         else:

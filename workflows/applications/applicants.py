@@ -16,6 +16,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from models import login_session
 from models.applicant import Applicant
 from models.audit import record
 from models.base import utcnow
@@ -33,6 +34,7 @@ class SignIn:
     applicant: Applicant | None
     locked: bool = False
     unverified: bool = False
+    session_id: str | None = None  # the new sign-in's id, for the session cookie
 
 
 def _serializer() -> URLSafeTimedSerializer:
@@ -136,7 +138,8 @@ def authenticate(email: str, password: str, *, ip: str | None = None,
     messages.login_notice(applicant, now)
     record("applicant_login", "applicant", applicant.id, actor_name=applicant.audit_name,
            ip=ip, at=now)
-    return SignIn(applicant)
+    return SignIn(applicant, session_id=login_session.open_session(applicant_id=applicant.id,
+                                                                   now=now))
 
 
 def _count_failure(applicant: Applicant, now: datetime, ip: str | None) -> bool:
@@ -153,13 +156,21 @@ def _count_failure(applicant: Applicant, now: datetime, ip: str | None) -> bool:
     return True
 
 
-def load_session(applicant_id: int, nonce: str) -> Applicant | None:
-    """The applicant of a portal session, if it is still valid."""
-    applicant = db.session.get(Applicant, applicant_id)
+def load_session(applicant_id: int, nonce: str, session_id: object) -> Applicant | None:
+    """The applicant of a portal session, if it is still valid: one query, which finds the
+    applicant only while this sign-in has not been ended."""
+    if not login_session.session_id_ok(session_id):
+        return None
+    applicant = db.session.scalar(
+        select(Applicant).join(login_session.LoginSession,
+                               login_session.LoginSession.applicant_id == Applicant.id)
+        .where(Applicant.id == applicant_id, login_session.LoginSession.id == session_id))
     if applicant is None or not applicant.active or applicant.session_nonce != nonce:
         return None
     return applicant
 
 
-def sign_out(applicant: Applicant, ip: str | None = None) -> None:
+def sign_out(applicant: Applicant, session_id: object, ip: str | None = None) -> None:
+    """End this sign-in on the server: its cookie, even a copy of it, opens nothing more."""
+    login_session.close_session(session_id, applicant_id=applicant.id)
     record("applicant_logout", "applicant", applicant.id, actor_name=applicant.audit_name, ip=ip)

@@ -138,6 +138,13 @@ def _check(procedure: Procedure | None, values: dict[str, Any]) -> None:
         errors["form_key"] = [_("Unknown form.")]
     if any(c not in CHANNELS for c in values.get("channels") or []):
         errors["channels"] = [_("Unknown channel.")]
+    department_id = values.get("department_id")
+    if department_id and db.session.get(Department, department_id) is None:
+        errors["department_id"] = [_("Unknown department.")]
+    elif not department_id and values.get("active", True) and values.get("channels"):
+        # Its review task would go to no department: in nobody's queue.
+        errors["department_id"] = [_("A procedure that accepts applications needs the "
+                                     "department that reviews them.")]
     start, end = values.get("accept_from"), values.get("accept_until")
     if start and end and end < start:
         errors["accept_until"] = [_("The end must not be before the start.")]

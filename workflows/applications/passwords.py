@@ -16,6 +16,7 @@ from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from models import login_session
 from models.applicant import Applicant
 from models.audit import record
 from models.base import utcnow
@@ -79,23 +80,26 @@ def reset_password(token: str, password: str, *, ip: str | None = None,
 
 
 def change_password(applicant: Applicant, current: str, password: str, *,
-                    ip: str | None = None, now: datetime | None = None) -> bool:
-    """Change the password of a signed-in applicant; False if the current one is wrong."""
+                    ip: str | None = None, now: datetime | None = None,
+                    keep_session: object = None) -> bool:
+    """Change the password of a signed-in applicant; False if the current one is wrong.
+    Every other sign-in ends; keep_session is the id of the one that changed it."""
     now = now or utcnow()
     if not check_password_hash(applicant.password_hash, current):
         record("applicant_password_change_refused", "applicant", applicant.id,
                actor_name=applicant.audit_name, ip=ip, at=now)
         return False
-    _set_password(applicant, password, "applicant_password_changed", ip, now)
+    _set_password(applicant, password, "applicant_password_changed", ip, now, keep_session)
     return True
 
 
 def _set_password(applicant: Applicant, password: str, action: str, ip: str | None,
-                  now: datetime) -> None:
+                  now: datetime, keep_session: object = None) -> None:
     method = current_app.config["PASSWORD_HASH_METHOD"]
     applicant.password_hash = generate_password_hash(password, method=method)
     applicant.failed_logins = 0
     applicant.locked_until = None
     applicant.rotate_sessions()
+    login_session.close_all(applicant_id=applicant.id, keep=keep_session)
     messages.password_changed(applicant, now)
     record(action, "applicant", applicant.id, actor_name=applicant.audit_name, ip=ip, at=now)

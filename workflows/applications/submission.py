@@ -21,6 +21,7 @@ from workflows.applications import messages
 from workflows.applications.numbering import next_number
 from workflows.applications.validation import collect_findings, form_of
 from workflows.failures import InvalidInput, OperationError
+from workflows.routing import NobodyCanTake
 
 _APPLICATIONS = Application.__table__
 _INSERT = Prepared(_APPLICATIONS.insert().values(
@@ -85,11 +86,15 @@ def submit(application: Application, *, actor: User | None, actor_name: str, now
         notice = messages.compose_notice(application, "submitted")
         data = {"application_number": number, "procedure_code": procedure.code,
                 "correction_days": procedure.correction_days}
-        outcome = cases.start_case(
-            procedure.process_id, data, actor=actor, channel="online",
-            department=procedure.department, procedure_code=procedure.code, subject_name=name,
-            reference=number, now=now,
-            subject_kana=str((application.fields or {}).get("name_kana") or ""))
+        try:
+            outcome = cases.start_case(
+                procedure.process_id, data, actor=actor, channel="online",
+                department=procedure.department, procedure_code=procedure.code,
+                subject_name=name, reference=number, now=now,
+                subject_kana=str((application.fields or {}).get("name_kana") or ""))
+        except NobodyCanTake as exc:  # its process sends the review to no team queue
+            raise InvalidInput(exc.message, {"procedure_code": [
+                _("This procedure is not accepting online applications now.")]}) from exc
     if outcome.error:
         raise ProcessFailed(_("The application could not be received because its process "
                               "failed to start; please try again later."))

@@ -3,8 +3,8 @@
 import importlib
 import sys
 
-BENCHMARKS = ["bench_engine", "bench_runtime", "bench_forwarding", "bench_queues", "bench_intake",
-              "bench_load"]
+BENCHMARKS = ["bench_engine", "bench_runtime", "bench_sandbox", "bench_forwarding", "bench_queues",
+              "bench_intake", "bench_load"]
 
 
 def main(names: list[str]) -> None:

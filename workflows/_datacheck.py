@@ -23,6 +23,14 @@ def _children(value: Any) -> list[Any]:
     return list(value)
 
 
+class UnsavableValue(ExpressionError):
+    """check_data found a value of a type that cannot be saved (a function, a range, ...)."""
+
+    def __init__(self, message: str, type_name: str) -> None:
+        super().__init__(message)
+        self.type_name = type_name
+
+
 def check_data(data: dict[str, Any], *, storable: bool) -> None:
     """Refuse data above MAX_DATA_UNITS or MAX_DEPTH; with storable, also unsavable values."""
     units = 0
@@ -39,6 +47,20 @@ def check_data(data: dict[str, Any], *, storable: bool) -> None:
         if isinstance(value, _CONTAINERS):
             stack.extend((name, child, depth + 1) for child in _children(value))
         elif storable and not isinstance(value, (str, *_LEAVES)):
-            raise ExpressionError(_(
+            raise UnsavableValue(_(
                 "Variable '%(name)s' holds a value that cannot be saved (%(type)s); "
-                "convert it with list(), str() or int().", name=name, type=type(value).__name__))
+                "convert it with list(), str() or int().", name=name, type=type(value).__name__),
+                type(value).__name__)
+
+
+def check_value(value: Any) -> None:
+    """Refuse a value an expression gives if it is too large or not plain data.
+
+    Plain data only, so that the value is the same whether the expression ran in this
+    process or in a sandbox process (whose answers are unpickled as plain data only).
+    """
+    try:
+        check_data({"result": value}, storable=True)
+    except UnsavableValue as exc:
+        raise ExpressionError(_("The expression gives a value that cannot be used (%(type)s).",
+                                type=exc.type_name)) from None

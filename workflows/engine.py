@@ -57,6 +57,7 @@ from workflows._bundle import (
 )
 from workflows._clock import current_time, frozen_clock, require_aware
 from workflows._compaction import compact, find_loop
+from workflows._limits import step_budget
 from workflows._serializer import workflow_from_dict, workflow_to_dict
 from workflows._timers import due_at, due_from, timer_value
 from workflows._tree import OPEN as _OPEN
@@ -357,7 +358,9 @@ class Run:
     def _guarded(self, step: Callable[[], T]) -> T:
         self._views.clear()  # every change to the tree goes through here
         try:
-            with frozen_clock(self._now):
+            # step_budget: all expressions of one step share one deadline (a timer runner or
+            # a request is held MAX_STEP_SECONDS at most, however many scripts run).
+            with frozen_clock(self._now), step_budget():
                 return step()
         except Exception as exc:
             self._broken = True

@@ -7,6 +7,12 @@ Everything is compiled with RestrictedPython (``compile_restricted``) plus our o
 builtins (``_builtins``), guarded attribute/item access (``_guards``), a per-call line budget and
 wall-clock deadline (``_limits``) and a size cap on the data it leaves behind.
 
+Hard limit: no call holds its caller longer than its deadline (MAX_SECONDS, or what is left
+of the engine step's MAX_STEP_SECONDS) plus GRACE_SECONDS, whatever it calls. Code that
+``_fastpath`` proves bounded (conditions such as ``amount > 1000 and kind == 'a'``, simple
+assignments) runs in this process; everything else runs in a sandbox process that is killed
+on deadline (``_isolation``), since a trace-based deadline cannot stop one long call in C.
+
 Public API:
 - ``evaluate(source, data=None)`` / ``execute(source, data)`` run one expression / script.
 - ``check_expression(source, mode)`` compiles only and returns an error message or None.
@@ -18,27 +24,24 @@ Every refusal or failure raises ``workflows.errors.ExpressionError``.
 from __future__ import annotations
 
 import re
-import textwrap
-from functools import lru_cache
-from types import CodeType
-from typing import Any, Literal
+from collections.abc import Iterable
+from contextlib import suppress
+from typing import Any
 
 from flask_babel import gettext as _
-from RestrictedPython import compile_restricted_eval, compile_restricted_exec
 from SpiffWorkflow.bpmn.script_engine.python_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 from SpiffWorkflow.task import Task as SpiffTask
 
-from workflows._builtins import make_builtins
-from workflows._datacheck import check_data
-from workflows._guards import Guards
-from workflows._limits import BudgetExceeded, run_limits
-from workflows._policy import SandboxPolicy
+from workflows import _isolation
+from workflows._fastpath import Escalate, FastGuards, is_bounded
+from workflows._limits import MAX_STEP_SECONDS, seconds_allowed
+from workflows._restricted import MAX_SOURCE_CHARS, Mode, compile_code, evaluate_here, execute_here
 from workflows.ast_lock import AST_LOCK
 from workflows.errors import ExpressionError
 
-Mode = Literal["eval", "exec"]
-MAX_SOURCE_CHARS = 20_000
+__all__ = ["MAX_SOURCE_CHARS", "SandboxScriptEngine", "check_expression", "evaluate", "execute",
+           "timer_literal"]
 
 # Unquoted ISO 8601 values as Camunda Modeler users type them: P3D, PT2H, R3/PT1H,
 # R/2026-04-01T09:00:00+09:00/P1D, 2026-04-01T09:00:00+09:00. Deliberately loose: the timer
@@ -55,86 +58,62 @@ def timer_literal(source: str) -> str | None:
     return text if _TIMER_LITERAL.fullmatch(text) else None
 
 
-def _prepare(source: str, mode: Mode) -> str:
-    if len(source) > MAX_SOURCE_CHARS:
-        raise ExpressionError(_("The expression is too long (at most %(max)d characters).",
-                                max=MAX_SOURCE_CHARS))
-    # Modeler XML often indents scripts and wraps conditions in newlines.
-    return source.strip() if mode == "eval" else textwrap.dedent(source).strip("\n")
-
-
-@lru_cache(maxsize=2048)
-def _compile(source: str, mode: Mode) -> CodeType:
-    """Compile restricted code once per distinct source (cache errors are not cached)."""
-    compiler = compile_restricted_eval if mode == "eval" else compile_restricted_exec
-    try:
-        with AST_LOCK:
-            result = compiler(_prepare(source, mode), f"<{mode}>", policy=SandboxPolicy)
-    # Warning: under an "error" warnings filter, SyntaxWarning ("is" with a literal) and
-    # DeprecationWarning (invalid escape) arrive as exceptions.
-    except (ValueError, TypeError, SyntaxError, RecursionError, MemoryError, Warning) as exc:
-        raise ExpressionError(_("The expression cannot be compiled: %(error)s",
-                                error=str(exc))) from exc
-    if result.errors or result.code is None:
-        raise ExpressionError(_("The expression is not allowed: %(error)s",
-                                error="; ".join(result.errors)))
-    return result.code
-
-
 def check_expression(source: str, mode: Mode) -> str | None:
     """Compile source in the sandbox without running it; return an error message or None."""
     try:
-        _compile(source, mode)
+        compile_code(source, mode)
     except ExpressionError as err:
         return err.message
     return None
 
 
-def _run(code: CodeType, scope: dict[str, Any], mode: Mode) -> Any:
-    try:
-        with run_limits():
-            return eval(code, scope) if mode == "eval" else exec(code, scope)  # noqa: S307
-    except ExpressionError:
-        raise
-    except BudgetExceeded:
-        raise ExpressionError(_("The expression ran too long and was stopped.")) from None
-    except RecursionError:
-        raise ExpressionError(_("The expression recursed too deeply and was stopped.")) from None
-    except MemoryError:
-        raise ExpressionError(_("The expression needed too much memory.")) from None
-    except Exception as exc:
-        raise ExpressionError(_("The expression failed: %(error)s",
-                                error=f"{type(exc).__name__}: {exc}")) from exc
-
-
-def _scope(data: dict[str, Any]) -> dict[str, Any]:
-    # Globals are looked up before builtins, so a data key such as "_getattr_" would replace a
-    # guard. Sandboxed code cannot name "_..." variables anyway, so such keys are left out.
-    scope = {k: v for k, v in data.items() if not str(k).startswith("_")}
-    scope["__builtins__"] = make_builtins(Guards())
-    return scope
+def _prepare_call(source: str, mode: Mode) -> tuple[float, bool]:
+    """Compile (errors are reported from here, as always); return seconds and fast or not."""
+    compile_code(source, mode)
+    seconds = seconds_allowed()
+    if seconds <= 0:
+        raise ExpressionError(_("This step ran longer than %(seconds)d seconds and was stopped.",
+                                seconds=int(MAX_STEP_SECONDS)))
+    return seconds, is_bounded(source, mode)
 
 
 def evaluate(source: str, data: dict[str, Any] | None = None) -> Any:
     """Evaluate one expression against data (read-only use) and return its value."""
-    code = _compile(source, "eval")
-    scope = _scope(data or {})
-    result = _run(code, scope, "eval")
-    check_data({"result": result}, storable=False)
-    return result
+    seconds, fast = _prepare_call(source, "eval")
+    data = data or {}
+    if fast:
+        try:
+            return evaluate_here(source, data, seconds=seconds, guards=FastGuards(),
+                                 bounded=True)
+        except Escalate:
+            pass  # met a value it cannot bound; nothing was changed, so run it isolated
+    return _isolation.pool().run("eval", source, _visible(data), seconds)
 
 
-def execute(source: str, data: dict[str, Any]) -> dict[str, Any]:
-    """Run a script against data and return the new data (callables dropped, size checked)."""
-    code = _compile(source, "exec")
-    scope = _scope(data)
-    _run(code, scope, "exec")
-    scope.pop("__builtins__", None)
-    # Functions defined by a script are helpers for that script, not case data.
-    result = {k: v for k, v in scope.items() if not callable(v)}
-    check_data(result, storable=True)
+def execute(source: str, data: dict[str, Any],
+            drop_unchanged: Iterable[str] = ()) -> dict[str, Any]:
+    """Run a script against data and return the new data (callables dropped, size checked).
+
+    Keys in drop_unchanged are left out of the result unless the script assigned them.
+    """
+    seconds, fast = _prepare_call(source, "exec")
+    drop = tuple(drop_unchanged)
+    result = None
+    if fast:
+        with suppress(Escalate):  # as in evaluate
+            result = execute_here(source, data, seconds=seconds, guards=FastGuards(),
+                                  bounded=True, drop_unchanged=drop)
+    if result is None:
+        result = _isolation.pool().run("exec", source, _visible(data), seconds, drop)
+    # "_" keys are the engine's, invisible to sandboxed code: handed back unchanged.
     result.update((k, v) for k, v in data.items() if str(k).startswith("_"))
     return result
+
+
+def _visible(data: dict[str, Any]) -> dict[str, Any]:
+    # Only what sandboxed code may see goes to the sandbox process ("_" keys may hold
+    # engine objects that are not plain data).
+    return {k: v for k, v in data.items() if not str(k).startswith("_")}
 
 
 class SandboxEnvironment(BasePythonScriptEngineEnvironment):
@@ -149,10 +128,8 @@ class SandboxEnvironment(BasePythonScriptEngineEnvironment):
                 external_context: dict[str, Any] | None = None) -> bool:
         """Run script and update the task data in place, as SpiffWorkflow expects."""
         external = external_context or {}
-        result = execute(script, {**external, **context})
-        for key, value in external.items():
-            if result.get(key) is value and key not in context:
-                result.pop(key)
+        result = execute(script, {**external, **context},
+                         drop_unchanged=[k for k in external if k not in context])
         context.clear()
         context.update(result)
         return True

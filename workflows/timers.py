@@ -3,6 +3,10 @@
 PostgreSQL: the runner locks one due timer row with FOR UPDATE SKIP LOCKED, fires that case's
 timers and commits, so concurrent runners never take the same case. SQLite (no SKIP LOCKED):
 the runner first leases due rows for a while under SQLite's single write lock, then fires.
+
+Bounded per case: firing a case's timers is one engine step, so each expression in it stops
+at the sandbox deadline and all of them together at the step budget (``_limits``); a
+runaway expression puts that case in error and the runner goes on with the next one.
 """
 
 from __future__ import annotations

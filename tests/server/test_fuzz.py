@@ -3,7 +3,7 @@ every documented operation from /api/v1/openapi.json, and each one is sent with 
 user of every role, and with an unknown token. No answer may be a 5xx, and every answer (status,
 content type, body) must be what the document says.
 
-MADOGUCHI_FUZZ_EXAMPLES (default 30) sets the examples per operation; `make test` stays within
+MADOGUCHI_FUZZ_EXAMPLES (default 60) sets the examples per operation; `make test` stays within
 its time with the default.
 """
 
@@ -29,7 +29,7 @@ from tests.server.conftest import Site, close_site, open_site
 
 pytestmark = pytest.mark.server
 
-EXAMPLES = int(os.environ.get("MADOGUCHI_FUZZ_EXAMPLES", "30"))
+EXAMPLES = int(os.environ.get("MADOGUCHI_FUZZ_EXAMPLES", "60"))
 ROLES = {"branch_clerk": "branch.daishi", "ward_clerk": "ward.hoken", "supervisor": "supervisor",
          "designer": "designer", "admin": "admin", "integration": "intake.portal"}
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,

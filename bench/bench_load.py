@@ -129,7 +129,7 @@ def _percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] if ordered else 0.0
 
 
-def _table(samples: list) -> tuple[list[tuple], list[float], int]:
+def _table(samples: list) -> tuple[list[tuple], list[float], list[float], int]:
     by_name: dict[str, list] = defaultdict(list)
     for name, ms, ok in samples:
         by_name[name].append((ms, ok))
@@ -217,7 +217,20 @@ def main() -> None:
             2000 / (per_request["gunicorn"] + per_request["postgres"]), "/s"),
         Row("load average at start / end", load_before, "", note=f"end {load_after:.2f}"),
         *(Row(f"baseline: {name} alone, median", ms, "ms") for name, ms in baseline.items()),
+        *_ratios(rows, baseline),
     ])
+
+
+# The baseline pages and their rows under load, for the ratio the benchmarks print.
+_UNDER_LOAD = {"team queue page": "page: team queue", "dashboard page": "page: dashboard",
+               "all tasks page": "page: all tasks", "ledger page": "page: ledger"}
+
+
+def _ratios(rows: list[tuple], baseline: dict[str, float]) -> list[Row]:
+    """p95 under load ÷ the same page's median alone, measured in this run."""
+    p95 = {name: row_p95 for name, _count, _failures, _p50, row_p95 in rows}
+    return [Row(f"{name}: p95 under load ÷ median alone", p95[_UNDER_LOAD[name]] / ms, "×")
+            for name, ms in baseline.items() if _UNDER_LOAD.get(name) in p95 and ms > 0]
 
 
 if __name__ == "__main__":

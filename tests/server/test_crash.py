@@ -33,7 +33,7 @@ def _burst(site, answered: dict, unanswered: dict, stop: threading.Event, n0: in
         try:
             answer = api.call("POST", "/api/v1/applications", json=body,
                               headers={"Idempotency-Key": key})
-        except requests.ConnectionError:
+        except requests.RequestException:  # refused, reset, or cut off mid-answer by the kill
             unanswered[key] = body
             return
         assert answer.status_code == 201, answer.text
@@ -49,14 +49,15 @@ def test_kill_9_during_an_intake_burst_loses_nothing(site):
                for i in range(CLIENTS)]
     for client in clients:
         client.start()
-    deadline = time.monotonic() + 20
+    # 40 answers take ~2 s on two idle cores; a loaded CI machine gets a minute.
+    deadline = time.monotonic() + 60
     while len(answered) < 40 and time.monotonic() < deadline:
         time.sleep(0.05)
     site.kill()
     stop.set()
     for client in clients:
         client.join(60)
-    assert len(answered) >= 40
+    assert len(answered) >= CLIENTS
     print(f"kill -9 after {len(answered)} answered, {len(unanswered)} in flight")
     site.start()
 

@@ -36,6 +36,8 @@ _PLAIN_TYPES = frozenset({date, datetime, dt_time, timedelta, timezone, Decimal,
 _BASES = (str, int, float, list, tuple, dict, set, frozenset)
 _PICKLED_CLASSES = frozenset({*_PLAIN_TYPES, *_BASES, Opaque})
 _ZONE_UNPICKLE = ZoneInfo._unpickle
+# Compared by identity: ``==`` would run the __eq__ of whatever value the case data holds.
+_ZONE_UNPICKLE_FUNC = _ZONE_UNPICKLE.__func__
 _PLACEHOLDER = re.compile(r"%(?:%|\(\w+\)[sd])")
 
 
@@ -46,7 +48,7 @@ class DataPickler(pickle.Pickler):
         # Not called for exact None/bool/int/float/str/bytes/list/tuple/dict/set/frozenset;
         # called for the classes that reductions name, too.
         if type(obj) in _PLAIN_TYPES or (isinstance(obj, type) and obj in _PICKLED_CLASSES) \
-                or obj is getattr or obj == _ZONE_UNPICKLE:
+                or obj is getattr or getattr(obj, "__func__", None) is _ZONE_UNPICKLE_FUNC:
             return NotImplemented  # a ZoneInfo reduces to getattr(ZoneInfo, "_unpickle")(…)
         for base in _BASES:
             if isinstance(obj, base):  # a subclass (an enum, a Markup string) as its base
@@ -71,19 +73,29 @@ class _PlainUnpickler(pickle.Unpickler):
         raise pickle.UnpicklingError(f"{module}.{name} is not plain data")
 
 
+class SandboxFault(ExpressionError):
+    """The child's answer was not an ordinary result or ExpressionError: do not reuse it."""
+
+
 def decode(answer: bytes, mode: str) -> Any:
-    """Read a child's answer: its value (plain data, checked again) or its ExpressionError."""
+    """Read a child's answer: its value (plain data, checked again) or its ExpressionError.
+
+    Raises SandboxFault for anything but a value or an ordinary ExpressionError ("error"):
+    a "failed" answer (out of memory, unreadable request) or a malformed answer.
+    """
     try:
         status, value = _PlainUnpickler(io.BytesIO(answer)).load()
     except Exception as exc:  # noqa: BLE001 - anything unreadable is the same failure
-        raise ExpressionError(_("The expression stopped its sandbox process.")) from exc
+        raise SandboxFault(_("The expression stopped its sandbox process.")) from exc
     if status == "error":
         raise ExpressionError(translate(value))
+    if status == "failed":
+        raise SandboxFault(translate(value))
     if status != "ok":
-        raise ExpressionError(_("The expression stopped its sandbox process."))
+        raise SandboxFault(_("The expression stopped its sandbox process."))
     if mode == "exec":
         if not isinstance(value, dict):
-            raise ExpressionError(_("The expression stopped its sandbox process."))
+            raise SandboxFault(_("The expression stopped its sandbox process."))
         check_data(value, storable=True)
     else:
         check_value(value)

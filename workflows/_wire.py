@@ -36,8 +36,6 @@ _PLAIN_TYPES = frozenset({date, datetime, dt_time, timedelta, timezone, Decimal,
 _BASES = (str, int, float, list, tuple, dict, set, frozenset)
 _PICKLED_CLASSES = frozenset({*_PLAIN_TYPES, *_BASES, Opaque})
 _ZONE_UNPICKLE = ZoneInfo._unpickle
-# Compared by identity: ``==`` would run the __eq__ of whatever value the case data holds.
-_ZONE_UNPICKLE_FUNC = _ZONE_UNPICKLE.__func__
 _PLACEHOLDER = re.compile(r"%(?:%|\(\w+\)[sd])")
 
 
@@ -48,12 +46,20 @@ class DataPickler(pickle.Pickler):
         # Not called for exact None/bool/int/float/str/bytes/list/tuple/dict/set/frozenset;
         # called for the classes that reductions name, too.
         if type(obj) in _PLAIN_TYPES or (isinstance(obj, type) and obj in _PICKLED_CLASSES) \
-                or obj is getattr or getattr(obj, "__func__", None) is _ZONE_UNPICKLE_FUNC:
+                or obj is getattr or _is_zone_unpickle(obj):
             return NotImplemented  # a ZoneInfo reduces to getattr(ZoneInfo, "_unpickle")(…)
         for base in _BASES:
             if isinstance(obj, base):  # a subclass (an enum, a Markup string) as its base
                 return base, (base(obj),)
         return Opaque, (type(obj).__name__,)
+
+
+def _is_zone_unpickle(obj: Any) -> bool:
+    # Each access to ZoneInfo._unpickle makes a new bound method, so it cannot be compared by
+    # identity; and ``==`` would run the __eq__ of whatever value the case data holds. The
+    # exact type is checked first, so no code of the value's class runs.
+    return type(obj) is type(_ZONE_UNPICKLE) and obj.__self__ is ZoneInfo \
+        and obj.__name__ == "_unpickle"
 
 
 def _zone_getattr(owner: Any, name: str) -> Any:

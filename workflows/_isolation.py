@@ -269,6 +269,13 @@ class SandboxPool:
             child.retire()
         self._spawner.shutdown(wait=True)
 
+    def warm(self, count: int) -> None:
+        """Start children in the background until about count are idle (tests; warm-up)."""
+        with self._lock:
+            missing = min(count, MAX_IDLE) - len(self._idle)
+        for _start in range(missing):
+            self._spawner.submit(_Child).add_done_callback(self._keep)
+
     def idle_pids(self) -> list[int]:
         """Process ids of the idle children (for tests and diagnostics)."""
         with self._lock:

@@ -3,9 +3,10 @@
 A deadline checked by tracing cannot stop one long call in C (``[a] * 10**5`` then
 ``.count(b)`` ran 30 s in a web worker until gunicorn killed it). Only another process,
 killed on deadline, bounds that. ``run`` sends the code and its data to an idle child
-(``_sandbox_child``), waits at most the call's seconds plus GRACE_SECONDS and otherwise
-SIGKILLs and reaps the child and raises ExpressionError; a fresh child is started in the
-background, so the next evaluation works.
+(``_sandbox_child``), waits at most the call's seconds plus GRACE_SECONDS after sending and
+otherwise SIGKILLs and reaps the child and raises ExpressionError; a fresh child is started
+in the background, so the next evaluation works. Waiting for a child (started on demand
+when none is idle) has its own limit, START_SECONDS: it is not the code's running time.
 
 - Children are started with subprocess (fork + exec at once, no Python code in between, safe
   in the multi-threaded gunicorn worker), with a minimal environment (no database URL or
@@ -15,7 +16,10 @@ background, so the next evaluation works.
 - Requests and answers are (un)pickled by ``_wire``: plain data only, messages translated
   in the parent.
 - One pool per process (re-created after fork), shared by all threads; each child serves
-  one call at a time, at most MAX_IDLE wait for work. ``shutdown()`` ends them (atexit).
+  one call at a time, at most MAX_IDLE wait for work. A child is retired after MAX_CALLS
+  calls, after a failure other than an ordinary ExpressionError, or when it has written
+  more than its answer (code that escaped the restrictions must not answer the next call).
+  ``shutdown()`` ends them (atexit).
 """
 
 from __future__ import annotations
@@ -39,10 +43,18 @@ from flask_babel import gettext as _
 from workflows._clock import current_time
 from workflows._limits import GRACE_SECONDS
 from workflows._sandbox_child import HEADER, write_frame
-from workflows._wire import DataPickler, decode
+from workflows._wire import DataPickler, SandboxFault, decode
 from workflows.errors import ExpressionError
 
-MAX_IDLE = 4
+# As many idle children as a gunicorn worker has threads (gunicorn.conf.py): under full load
+# every thread finds one, rather than children being started and retired all the time.
+MAX_IDLE = max(int(os.environ.get("GUNICORN_THREADS", "8")), 1)
+# Starting a child takes ~0.1 s idle but seconds on a loaded machine; failing a healthy call
+# for that must be rare, and this wait is not the code's running time.
+START_SECONDS = 10.0
+# A long-lived interpreter grows (fragmented heap, caches); retiring it now and then bounds
+# that and how long any state left by a call can live, at one start (~0.1 s) per 1,000 calls.
+MAX_CALLS = 1000
 SPAWNERS = 4
 WARM = 2
 MAX_ANSWER_BYTES = 64 * 1024 * 1024
@@ -76,9 +88,16 @@ class _Child:
             start_new_session=True)
         assert self.proc.stdin is not None and self.proc.stdout is not None
         self.requests, self.answers = self.proc.stdin.fileno(), self.proc.stdout.fileno()
+        self.calls = 0
 
     def alive(self) -> bool:
         return self.proc.poll() is None
+
+    def pending(self) -> bool:
+        """Whether the answer pipe holds anything (or is closed) between calls."""
+        poller = select.poll()
+        poller.register(self.answers, select.POLLIN)
+        return bool(poller.poll(0))
 
     def send(self, payload: bytes) -> None:
         """Send one request; raises BrokenPipeError if the child is gone (nothing ran)."""
@@ -145,8 +164,10 @@ class SandboxPool:
 
     def run(self, mode: str, source: str, data: dict[str, Any], seconds: float,
             drop_unchanged: tuple[str, ...] = ()) -> Any:
-        """Run source in a child and return its value; ExpressionError on any failure."""
-        deadline = time.monotonic() + seconds + GRACE_SECONDS
+        """Run source in a child and return its value; ExpressionError on any failure.
+
+        The code may run seconds; the child is killed GRACE_SECONDS after that.
+        """
         buffer = io.BytesIO()
         try:
             DataPickler(buffer, protocol=5).dump(
@@ -154,17 +175,30 @@ class SandboxPool:
         except (pickle.PicklingError, TypeError, AttributeError, RecursionError) as exc:
             raise ExpressionError(_("The case data cannot be given to the expression: "
                                     "%(error)s", error=str(exc))) from exc
-        answer = self._exchange(buffer.getvalue(), deadline)
-        return decode(answer, mode)
+        child, answer = self._exchange(buffer.getvalue(), seconds)
+        try:
+            value = decode(answer, mode)
+        except SandboxFault:
+            self._replace(child)
+            raise
+        except ExpressionError:
+            self._give_back(child)
+            raise
+        self._give_back(child)
+        return value
 
-    def _exchange(self, payload: bytes, deadline: float) -> bytes:
+    def _exchange(self, payload: bytes, seconds: float) -> tuple[_Child, bytes]:
         for _attempt in range(2):  # a child that died while idle is replaced once
-            child = self._take(deadline)
+            child = self._take()
             try:
                 child.send(payload)
             except BrokenPipeError:
                 child.kill()
                 continue
+            # The clock starts once the child has the request: waiting for a child and
+            # sending the data are not the code's time (the child reads it all first).
+            deadline = time.monotonic() + seconds + GRACE_SECONDS
+            child.calls += 1
             try:
                 answer = child.receive(deadline)
             except _Overrun:
@@ -175,11 +209,10 @@ class SandboxPool:
                 self._replace(child)
                 raise ExpressionError(_("The expression stopped its sandbox process.")) \
                     from None
-            self._give_back(child)
-            return answer
+            return child, answer
         raise ExpressionError(_("The expression stopped its sandbox process."))
 
-    def _take(self, deadline: float) -> _Child:
+    def _take(self) -> _Child:
         with self._lock:
             while self._idle:
                 child = self._idle.pop()
@@ -188,7 +221,7 @@ class SandboxPool:
                 child.kill()
         try:
             future: Future[_Child] = self._spawner.submit(_Child)
-            return future.result(timeout=max(deadline - time.monotonic(), 0.0))
+            return future.result(timeout=START_SECONDS)
         except FutureTimeout:
             future.add_done_callback(self._keep)  # the next call may use it
         except (OSError, RuntimeError):  # cannot start processes, or shutting down
@@ -197,6 +230,9 @@ class SandboxPool:
                                 "please try again."))
 
     def _give_back(self, child: _Child) -> None:
+        if child.calls >= MAX_CALLS or child.pending():
+            self._replace(child)
+            return
         with self._lock:
             if not self._closed and len(self._idle) < MAX_IDLE and child.alive():
                 self._idle.append(child)
@@ -232,6 +268,13 @@ class SandboxPool:
         for child in idle:
             child.retire()
         self._spawner.shutdown(wait=True)
+
+    def warm(self, count: int) -> None:
+        """Start children in the background until about count are idle (tests; warm-up)."""
+        with self._lock:
+            missing = min(count, MAX_IDLE) - len(self._idle)
+        for _start in range(missing):
+            self._spawner.submit(_Child).add_done_callback(self._keep)
 
     def idle_pids(self) -> list[int]:
         """Process ids of the idle children (for tests and diagnostics)."""

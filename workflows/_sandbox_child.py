@@ -7,7 +7,8 @@ costs the parent nothing beyond the deadline.
 
 Protocol on stdin/stdout: frames of a 4-byte big-endian length and a pickle. A request is
 ``(mode, source, data, now, seconds, drop_unchanged)``; the answer is ``("ok", value)`` or
-``("error", message)`` where message is ``(msgid, params)`` as given to gettext, so that the
+``("error", message)`` (an ExpressionError) or ``("failed", message)`` (anything else: the
+parent retires this process), where message is ``(msgid, params)`` as given to gettext, so that the
 parent translates it into the user's language (this process has no Flask app or locale).
 
 Limits of its own: RLIMIT_AS turns memory bombs into MemoryError; RLIMIT_CPU, reset before
@@ -121,14 +122,14 @@ def _handle(request: tuple[Any, ...]) -> tuple[str, Any]:
     except ExpressionError as err:
         return ("error", encode(err.message))
     except MemoryError:
-        return ("error", encode(_("The expression needed too much memory.")))
+        return ("failed", encode(_("The expression needed too much memory.")))
 
 
 def _answer(reply: tuple[str, Any]) -> bytes:
     try:
         return pickle.dumps(reply, protocol=5)
     except MemoryError:
-        return pickle.dumps(("error", encode(_("The expression needed too much memory."))))
+        return pickle.dumps(("failed", encode(_("The expression needed too much memory."))))
 
 
 def main() -> None:
@@ -145,12 +146,14 @@ def main() -> None:
     os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
     os.dup2(2, 1)
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_BYTES, MEMORY_BYTES))
+    # No core dump: it would write the case data handed to this process to disk.
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     while (frame := read_frame(requests)) is not None:
         try:
             request = pickle.loads(frame)
         except Exception as exc:  # noqa: BLE001 - answer rather than die
             message = _("The case data cannot be given to the expression: %(error)s",
                         error=f"{type(exc).__name__}: {exc}")
-            write_frame(answers, _answer(("error", encode(message))))
+            write_frame(answers, _answer(("failed", encode(message))))
             continue
         write_frame(answers, _answer(_handle(request)))

@@ -46,12 +46,20 @@ class DataPickler(pickle.Pickler):
         # Not called for exact None/bool/int/float/str/bytes/list/tuple/dict/set/frozenset;
         # called for the classes that reductions name, too.
         if type(obj) in _PLAIN_TYPES or (isinstance(obj, type) and obj in _PICKLED_CLASSES) \
-                or obj is getattr or obj == _ZONE_UNPICKLE:
+                or obj is getattr or _is_zone_unpickle(obj):
             return NotImplemented  # a ZoneInfo reduces to getattr(ZoneInfo, "_unpickle")(…)
         for base in _BASES:
             if isinstance(obj, base):  # a subclass (an enum, a Markup string) as its base
                 return base, (base(obj),)
         return Opaque, (type(obj).__name__,)
+
+
+def _is_zone_unpickle(obj: Any) -> bool:
+    # Each access to ZoneInfo._unpickle makes a new bound method, so it cannot be compared by
+    # identity; and ``==`` would run the __eq__ of whatever value the case data holds. The
+    # exact type is checked first, so no code of the value's class runs.
+    return type(obj) is type(_ZONE_UNPICKLE) and obj.__self__ is ZoneInfo \
+        and obj.__name__ == "_unpickle"
 
 
 def _zone_getattr(owner: Any, name: str) -> Any:
@@ -71,19 +79,29 @@ class _PlainUnpickler(pickle.Unpickler):
         raise pickle.UnpicklingError(f"{module}.{name} is not plain data")
 
 
+class SandboxFault(ExpressionError):
+    """The child's answer was not an ordinary result or ExpressionError: do not reuse it."""
+
+
 def decode(answer: bytes, mode: str) -> Any:
-    """Read a child's answer: its value (plain data, checked again) or its ExpressionError."""
+    """Read a child's answer: its value (plain data, checked again) or its ExpressionError.
+
+    Raises SandboxFault for anything but a value or an ordinary ExpressionError ("error"):
+    a "failed" answer (out of memory, unreadable request) or a malformed answer.
+    """
     try:
         status, value = _PlainUnpickler(io.BytesIO(answer)).load()
     except Exception as exc:  # noqa: BLE001 - anything unreadable is the same failure
-        raise ExpressionError(_("The expression stopped its sandbox process.")) from exc
+        raise SandboxFault(_("The expression stopped its sandbox process.")) from exc
     if status == "error":
         raise ExpressionError(translate(value))
+    if status == "failed":
+        raise SandboxFault(translate(value))
     if status != "ok":
-        raise ExpressionError(_("The expression stopped its sandbox process."))
+        raise SandboxFault(_("The expression stopped its sandbox process."))
     if mode == "exec":
         if not isinstance(value, dict):
-            raise ExpressionError(_("The expression stopped its sandbox process."))
+            raise SandboxFault(_("The expression stopped its sandbox process."))
         check_data(value, storable=True)
     else:
         check_value(value)

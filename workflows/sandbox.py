@@ -24,8 +24,8 @@ Every refusal or failure raises ``workflows.errors.ExpressionError``.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterable
-from contextlib import suppress
 from typing import Any
 
 from flask_babel import gettext as _
@@ -77,16 +77,26 @@ def _prepare_call(source: str, mode: Mode) -> tuple[float, bool]:
     return seconds, is_bounded(source, mode)
 
 
+def _left(end: float) -> float:
+    """Seconds left for the isolated run after a fast attempt escalated: one limit per call,
+    not one for each attempt."""
+    seconds = end - time.monotonic()
+    if seconds <= 0:
+        raise ExpressionError(_("The expression ran too long and was stopped."))
+    return seconds
+
+
 def evaluate(source: str, data: dict[str, Any] | None = None) -> Any:
     """Evaluate one expression against data (read-only use) and return its value."""
     seconds, fast = _prepare_call(source, "eval")
+    end = time.monotonic() + seconds
     data = data or {}
     if fast:
         try:
             return evaluate_here(source, data, seconds=seconds, guards=FastGuards(),
                                  bounded=True)
         except Escalate:
-            pass  # met a value it cannot bound; nothing was changed, so run it isolated
+            seconds = _left(end)  # met a value it cannot bound; nothing changed: isolate
     return _isolation.pool().run("eval", source, _visible(data), seconds)
 
 
@@ -98,11 +108,14 @@ def execute(source: str, data: dict[str, Any],
     """
     seconds, fast = _prepare_call(source, "exec")
     drop = tuple(drop_unchanged)
+    end = time.monotonic() + seconds
     result = None
     if fast:
-        with suppress(Escalate):  # as in evaluate
+        try:
             result = execute_here(source, data, seconds=seconds, guards=FastGuards(),
                                   bounded=True, drop_unchanged=drop)
+        except Escalate:
+            seconds = _left(end)  # as in evaluate
     if result is None:
         result = _isolation.pool().run("exec", source, _visible(data), seconds, drop)
     # "_" keys are the engine's, invisible to sandboxed code: handed back unchanged.

@@ -28,7 +28,11 @@ def test_an_unreachable_database_answers_503_on_pages_and_in_the_api():
     api = app.test_client().get("/api/v1/me", headers={"Authorization": "Bearer x"})
     assert api.status_code == 503 and "データベース" in api.json["error"]
     health = app.test_client().get("/healthz")
-    assert health.status_code == 503 and health.json["reason"]
+    assert health.status_code == 503 and health.json["reason"] == "database_unavailable"
+    # The driver's text (socket path, user) goes to the log only.
+    assert "nonexistent-socket-dir" not in health.get_data(as_text=True)
+    assert "nobody" not in health.get_data(as_text=True)
+    assert "データベース" in health.json["message"]
 
 
 def test_secret_key_is_required_outside_demo_mode(monkeypatch):
@@ -66,7 +70,8 @@ def test_out_of_date_schema_refuses_to_serve_and_names_the_fix(tmp_path):
     # /healthz says so too: it is 200 exactly when pages are served.
     health = app.test_client().get("/healthz")
     assert health.status_code == 503
-    assert health.json["schema"] == "out_of_date" and "db upgrade" in health.json["reason"]
+    assert health.json["schema"] == "out_of_date" and "db upgrade" in health.json["message"]
+    assert health.json["reason"] == "schema_out_of_date"
     _dispose(app)
 
 

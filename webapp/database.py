@@ -10,7 +10,7 @@ from pathlib import Path
 from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from flask import Flask, current_app, jsonify, render_template, request
+from flask import Flask, current_app, g, jsonify, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
@@ -134,9 +134,18 @@ def schema_problem() -> str | None:
 def unavailable(message: str, command: str | None = None):
     """503 for a database that cannot serve: JSON under /api/, else a page that needs no
     database (the site layout reads the signed-in user and the navigation counts)."""
+    _without_database()
     if request.path.startswith("/api/"):
         return jsonify({"error": message}), 503
     return render_template("errors/unavailable.html", message=message, command=command), 503
+
+
+def _without_database() -> None:
+    """Answer the rest of this request as if nobody were signed in, with no navigation:
+    the locale selector, Flask-Login's context processor and the navigation would reload the
+    user (expired by the rollback) or query counts, and raise again inside the handler (500)."""
+    g.database_unavailable = True
+    g._login_user = current_app.login_manager.anonymous_user()
 
 
 def _guard_schema():
@@ -151,5 +160,6 @@ def _database_error(exc: OperationalError):
     with suppress(SQLAlchemyError):  # a server that went away may refuse the rollback too
         db.session.rollback()
     current_app.logger.error("database unavailable: %s", exc)
+    _without_database()  # before gettext: the locale selector reads the user's language
     return unavailable(_("The database cannot be used at the moment. Try again later; if "
                          "this goes on, tell the system administrator."))

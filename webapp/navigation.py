@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import Flask, request, url_for
+from flask import Flask, g, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -59,7 +59,7 @@ NAV = [
 
 def visible_items(app: Flask) -> list[dict]:
     """The entries the current user may see, with their URLs."""
-    if not current_user.is_authenticated:
+    if g.get("database_unavailable") or not current_user.is_authenticated:
         return []
     items = []
     for item in NAV:

@@ -20,7 +20,24 @@ _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 def init_app(app: Flask) -> None:
+    app.before_request(_refuse_deep_json)
     app.before_request(_refuse_nul)
+
+
+def _refuse_deep_json():
+    """Parse a JSON body once, here: json.loads raises RecursionError (not ValueError, which
+    get_json(silent=True) would swallow) on deeply nested input, a 500 on every endpoint.
+    The parsed body is cached on the request for the views."""
+    if not request.is_json:
+        return None
+    try:
+        request.get_json(silent=True)
+    except RecursionError:
+        message = _("The request body is nested too deeply.")
+        if wants_json():
+            return json_error(400, message, errors={"body": [message]})
+        abort_with(400, message)
+    return None
 
 
 def _refuse_nul():
@@ -49,19 +66,23 @@ def _nul_field() -> str | None:
     return None
 
 
-def _json_field(value: Any, name: str) -> str | None:
-    if isinstance(value, str):
-        return name if "\x00" in value else None
-    if isinstance(value, list):
-        items = ((f"{name}[{i}]", v) for i, v in enumerate(value))
-    elif isinstance(value, dict):
-        items = ((k if name == "body" else f"{name}.{k}", v) for k, v in value.items())
-    else:
-        return None
-    for key, item in items:
-        if "\x00" in key:
-            return key.replace("\x00", "")
-        found = _json_field(item, key)
-        if found:
-            return found
+def _json_field(body: Any, top: str) -> str | None:
+    """The first field holding NUL, walked with a stack (no recursion on deep input)."""
+    stack = [(top, body)]
+    while stack:
+        name, value = stack.pop()
+        if isinstance(value, str):
+            if "\x00" in value:
+                return name
+            continue
+        if isinstance(value, list):
+            items = [(f"{name}[{i}]", v) for i, v in enumerate(value)]
+        elif isinstance(value, dict):
+            items = [(k if name == top else f"{name}.{k}", v) for k, v in value.items()]
+        else:
+            continue
+        for key, _item in items:
+            if "\x00" in key:
+                return key.replace("\x00", "")
+        stack.extend(reversed(items))  # first field first, as before
     return None

@@ -81,6 +81,26 @@ def date_error(text: str) -> str | None:
     return None if in_date_range(day) else _("Enter a date within the allowed range.")
 
 
+def date_field(value: Any, name: str, errors: dict[str, list[str]], *,
+               required: bool = False) -> date | None:
+    """One date of a form, filter or JSON body, parsed once: YYYY-MM-DD (full-width digits
+    too) within DATE_MIN..DATE_MAX; a problem goes into errors[name] and gives None."""
+    from flask_babel import gettext as _
+
+    from japan.text import normalize_digits
+
+    text = normalize_digits(str(value)) if value is not None else ""
+    if not text:
+        if required:
+            errors[name] = [_("Enter a date.")]
+        return None
+    problem = date_error(text)
+    if problem:
+        errors[name] = [problem]
+        return None
+    return date.fromisoformat(text)
+
+
 def code(value: Any) -> str | None:
     """A code as sent: a non-empty string of at most MAX_CODE characters, else None."""
     if isinstance(value, str) and 0 < len(value) <= MAX_CODE and "\x00" not in value:

@@ -21,6 +21,7 @@ from japan.calendar import JST, add_business_days
 from models.case import Case
 from models.office import Office
 from models.prepared import Prepared
+from models.user import ROLE_LABELS  # the lane shown as the role's name, not its code
 from webapp.extensions import db
 from workflows.failures import InvalidInput
 
@@ -103,8 +104,8 @@ def checked_route(case: Case, role: str, route: str | None, task_name: str) -> R
             "could take it. Give the case an office.", task=task_name)
     else:  # a lane without a queue (admin, designer, none), or a route no team of it works
         field, message = "process_id", _(
-            "Task %(task)s (lane %(lane)s) would go to no team's work queue; nobody could "
-            "take it.", task=task_name, lane=role or "-")
+            "Task %(task)s (lane: %(lane)s) would go to no team's work queue; nobody could "
+            "take it.", task=task_name, lane=ROLE_LABELS.get(role, role or "-"))
     raise NobodyCanTake(message, {field: [message]})
 
 

@@ -68,14 +68,15 @@ def fire_case_timers(case_id: int, now: datetime) -> list[str]:
     except EngineError as exc:
         mark_error(case, exc, {"action": "timers"}, now)
         return []
-    for bpmn_id in fired:
-        record("timer_fired", "case", case.id, actor_name="timer", at=now,
-               details={"number": case.number, "timer": bpmn_id})
     try:  # routes are checked before save_run writes anything
         save_run(case, run, now, before)
     except NobodyCanTake as exc:  # the step would leave a task in nobody's queue
         mark_error(case, exc, {"action": "timers"}, now)
         return []
+    # Only now: a step that was not applied must not leave "timer fired" in the audit trail.
+    for bpmn_id in fired:
+        record("timer_fired", "case", case.id, actor_name="timer", at=now,
+               details={"number": case.number, "timer": bpmn_id})
     db.session.flush()
     return fired
 

@@ -127,3 +127,6 @@ def test_a_timer_step_to_nobodys_queue_puts_the_case_in_error(app, returned_case
     assert session.scalar(select(func.count()).select_from(WorkItem).where(
         WorkItem.case_id == stranded.id, WorkItem.department_id.is_(None),
         WorkItem.role == "supervisor")) == 0
+    # The step was not applied: no "timer fired" row for it (the fine case has its own).
+    fired = session.scalars(select(AuditEvent).where(AuditEvent.action == "timer_fired")).all()
+    assert fired and all(e.object_id != str(stranded.id) for e in fired)

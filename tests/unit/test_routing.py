@@ -48,3 +48,16 @@ def test_case_data_no_longer_decides(case) -> None:
 def test_only_routes_a_team_queue_holds_are_takeable(role, route, branch_office,
                                                       expected) -> None:
     assert takeable(role, route, branch_office=branch_office) is expected
+
+
+def test_a_refusal_names_the_lane_by_its_role_name_not_its_code(case) -> None:
+    from flask import Flask
+    from flask_babel import Babel
+
+    from workflows.routing import NobodyCanTake, checked_route
+
+    app = Flask(__name__)
+    Babel(app, default_locale="en")
+    with app.test_request_context(), pytest.raises(NobodyCanTake) as refused:
+        checked_route(case, "admin", None, "Check")
+    assert "(lane: Administrator)" in str(refused.value), str(refused.value)

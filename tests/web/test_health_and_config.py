@@ -28,7 +28,11 @@ def test_an_unreachable_database_answers_503_on_pages_and_in_the_api():
     api = app.test_client().get("/api/v1/me", headers={"Authorization": "Bearer x"})
     assert api.status_code == 503 and "データベース" in api.json["error"]
     health = app.test_client().get("/healthz")
-    assert health.status_code == 503 and health.json["reason"]
+    assert health.status_code == 503 and health.json["reason"] == "database_unavailable"
+    # The driver's text (socket path, user) goes to the log only.
+    assert "nonexistent-socket-dir" not in health.get_data(as_text=True)
+    assert "nobody" not in health.get_data(as_text=True)
+    assert "データベース" in health.json["message"]
 
 
 def test_secret_key_is_required_outside_demo_mode(monkeypatch):
@@ -66,7 +70,8 @@ def test_out_of_date_schema_refuses_to_serve_and_names_the_fix(tmp_path):
     # /healthz says so too: it is 200 exactly when pages are served.
     health = app.test_client().get("/healthz")
     assert health.status_code == 503
-    assert health.json["schema"] == "out_of_date" and "db upgrade" in health.json["reason"]
+    assert health.json["schema"] == "out_of_date" and "db upgrade" in health.json["message"]
+    assert health.json["reason"] == "schema_out_of_date"
     _dispose(app)
 
 
@@ -174,3 +179,55 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(sqlite_template, tmp_path):
         assert conn.execute(text("PRAGMA synchronous")).scalar() == 1  # NORMAL
         assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
     _dispose(app)
+
+
+def _break_sqlite(server, db_url):
+    """Dispose of the engine and put a directory where the database file was."""
+    import shutil
+    from pathlib import Path
+
+    from webapp.extensions import db
+
+    if not db_url.startswith("sqlite"):
+        pytest.skip("a file database is needed to take it away")
+    with server.app_context():
+        db.engine.dispose()
+    path = Path(db_url.split("///", 1)[1])
+    path.unlink()
+    for extra in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        extra.unlink(missing_ok=True)
+    path.mkdir()
+    return lambda: shutil.rmtree(path)
+
+
+def test_a_signed_in_clerk_gets_the_503_page_when_the_database_goes_away(client, server,
+                                                                          make_user, db_url):
+    make_user("clerk.down")
+    from tests.conftest import login
+
+    assert login(client, "clerk.down").status_code == 302
+    from webapp.extensions import db
+
+    db.session.remove()
+    db.engine.dispose()
+    _break_sqlite(server, db_url)
+    response = client.get("/queues/mine")
+    assert response.status_code == 503
+    assert "現在データベースを使用できません" in response.get_data(as_text=True)
+
+
+def test_a_signed_in_applicant_gets_the_503_page_when_the_database_goes_away(client, server,
+                                                                              db_url, org):
+    from tests.support.applications import make_applicant, portal_login
+    from webapp.extensions import db
+
+    make_applicant("down@example.jp", "川崎")
+    db.session.commit()
+    assert portal_login(client, "down@example.jp").status_code == 302
+
+    db.session.remove()
+    db.engine.dispose()
+    _break_sqlite(server, db_url)
+    response = client.get("/portal/mypage")
+    assert response.status_code == 503
+    assert "現在データベースを使用できません" in response.get_data(as_text=True)

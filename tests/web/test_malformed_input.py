@@ -198,3 +198,25 @@ def test_a_query_argument_named_like_a_path_argument(client, tokens):
     page = client.get("/portal/procedures/KAIGO_TORISAGE?code=x")
     assert page.status_code == 200 and "/portal/procedures/KAIGO_TORISAGE?lang=en" \
         in page.get_data(as_text=True)
+
+
+DEEP = "[" * 5000 + "]" * 5000  # 10 KB: json.loads raises RecursionError, not ValueError
+
+
+@pytest.mark.parametrize("path", ["/api/v1/cases", "/api/v1/applications",
+                                  "/api/v1/forwarding/receipts"])
+def test_deeply_nested_json_is_refused_naming_the_body(client, tokens, path):
+    before = _state()
+    for body in (DEEP, '{"a": ' + DEEP + ', "b": "\\u0000"}'):
+        response = client.post(path, data=body, content_type="application/json",
+                               headers=tokens["sup"])
+        _refused(response, 400, "body")
+        assert response.json["errors"]["body"] == ["リクエストの本文の入れ子が深すぎます。"]
+    assert _state() == before
+
+
+def test_nul_deep_inside_json_is_found_without_recursion(client, tokens):
+    body = '{"resident": ' + "[" * 300 + '"\\u0000"' + "]" * 300 + "}"
+    response = client.post("/api/v1/forwarding/receipts", data=body,
+                           content_type="application/json", headers=tokens["daishi"])
+    _refused(response, 400, "resident" + "[0]" * 300)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
@@ -32,16 +32,6 @@ class Export:
     filename: str
 
 
-def _date(args: MultiDict, name: str, errors: dict) -> date | None:
-    text = (args.get(name) or "").strip()
-    if not text:
-        return None
-    problem = params.date_error(text)
-    if problem:
-        errors[name] = [problem]
-    return params.iso_date(text)
-
-
 def parse_filter(args: MultiDict) -> LedgerFilter:
     """office, department, type (codes), status, from, to; InvalidInput names bad ones."""
     errors: dict[str, list[str]] = {}
@@ -57,7 +47,8 @@ def parse_filter(args: MultiDict) -> LedgerFilter:
     status = args.get("status") or None
     if status and status not in (*LINE_STATUSES, "overdue"):
         errors["status"] = [_("Unknown status.")]
-    start, end = _date(args, "from", errors), _date(args, "to", errors)
+    start = params.date_field(args.get("from"), "from", errors)
+    end = params.date_field(args.get("to"), "to", errors)
     if start and end and start > end:
         errors["to"] = [_("The end of the period is before its start.")]
     if errors:

@@ -11,7 +11,8 @@ from japan.wareki import format_datetime_ja
 from models.user import User
 from reports import postal_registers as report
 from webapp import org
-from webapp.forwarding.filters import Export, _date  # same date arguments and answer
+from webapp.forwarding.filters import Export  # same answer
+from workflows import params
 from workflows.failures import InvalidInput
 from workflows.postal import registers
 from workflows.postal.catalogue import by_code
@@ -31,7 +32,8 @@ def parse_filter(args: MultiDict) -> RegisterFilter:
     found = by_code(args["procedure"]) if args.get("procedure") else None
     if args.get("procedure") and found is None:
         errors["procedure"] = [_("Unknown procedure: choose one accepted by post.")]
-    start, end = _date(args, "from", errors), _date(args, "to", errors)
+    start = params.date_field(args.get("from"), "from", errors)
+    end = params.date_field(args.get("to"), "to", errors)
     if start and end and start > end:
         errors["to"] = [_("The end of the period is before its start.")]
     if errors:

@@ -45,19 +45,6 @@ class EnvelopeInput:
     notes: list[str] = field(default_factory=list)
 
 
-def _date(raw: dict, name: str, errors: dict, *, required: bool = False) -> date | None:
-    value = raw.get(name)
-    if value in (None, ""):
-        if required:
-            errors[name] = [_("Enter a date.")]
-        return None
-    text = normalize_digits(str(value))
-    problem = params.date_error(text)
-    if problem:
-        errors[name] = [problem]
-    return params.iso_date(text)
-
-
 def _sender(raw: Any, errors: dict) -> tuple[str, str, str]:
     sender = raw if isinstance(raw, dict) else {}
     name = normalize_name(str(sender.get("name") or ""))
@@ -148,13 +135,14 @@ def parse(raw: Any, today: date) -> EnvelopeInput:
     if found is None:
         errors["procedure_code"] = [_("Unknown procedure: choose one accepted by post.")]
     procedure, terms = found or (None, None)
-    arrival = _date(raw, "arrival_date", errors, required=True)
-    postmark = _date(raw, "postmark_date", errors)
+    arrival = params.date_field(raw.get("arrival_date"), "arrival_date", errors, required=True)
+    postmark = params.date_field(raw.get("postmark_date"), "postmark_date", errors)
     _order(arrival, postmark, today, errors)
     name, code, address = _sender(raw.get("sender"), errors)
     orders = _money_orders(raw.get("money_orders"), terms, errors)
     enclosures = _enclosures(raw.get("enclosures"), terms, errors)
-    event, deadline = _date(raw, "event_date", errors), _date(raw, "deadline", errors)
+    event = params.date_field(raw.get("event_date"), "event_date", errors)
+    deadline = params.date_field(raw.get("deadline"), "deadline", errors)
     remarks = str(raw.get("remarks") or "").strip()
     if len(remarks) > 1000:
         errors["remarks"] = [_("Enter at most %(max)d characters.", max=1000)]

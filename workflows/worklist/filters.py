@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 from flask_babel import gettext as _
 
-from japan.text import normalize_digits, normalize_name
+from japan.text import normalize_name
 from workflows import params
 
 QUEUES = ("mine", "team", "all")
@@ -78,16 +78,6 @@ class QueueFilter:
         return bool(set(self.args()) - {"sort", "per_page", "team"})
 
 
-def _date(args: Mapping[str, str], name: str, errors: dict[str, list[str]]) -> date | None:
-    text = normalize_digits(args.get(name) or "")
-    if not text:
-        return None
-    problem = params.date_error(text)
-    if problem:
-        errors[name] = [problem]
-    return params.iso_date(text)
-
-
 def _choice(args: Mapping[str, str], name: str, allowed, errors) -> str:
     value = (args.get(name) or "").strip()
     if value and value not in allowed:
@@ -112,7 +102,8 @@ def parse_filter(args: Mapping[str, str]) -> tuple[QueueFilter, dict[str, list[s
     if per_page_value not in PER_PAGE_CHOICES:
         errors["per_page"] = [_("Choose one of the listed values.")]
         per_page_value = DEFAULT_PER_PAGE
-    due_from, due_to = _date(args, "due_from", errors), _date(args, "due_to", errors)
+    due_from = params.date_field(args.get("due_from"), "due_from", errors)
+    due_to = params.date_field(args.get("due_to"), "due_to", errors)
     if due_from and due_to and due_from > due_to:
         errors["due_to"] = [_("The end of the period is before its start.")]
         due_to = None

@@ -8,8 +8,8 @@ from sqlalchemy import ForeignKey, Index, Integer, String, bindparam, event
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import JsonType, Model, UTCDateTime, utcnow
+from models.db import db
 from models.prepared import Prepared
-from webapp.extensions import db
 
 
 class AuditEvent(Model):

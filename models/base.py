@@ -8,7 +8,7 @@ from sqlalchemy import JSON, DateTime
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.types import TypeDecorator
 
-from webapp.extensions import db
+from models.db import db
 
 # JSONB on PostgreSQL (indexable, compact), plain JSON text on SQLite.
 JsonType = JSON().with_variant(JSONB(), "postgresql")

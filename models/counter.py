@@ -18,8 +18,8 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Model
+from models.db import db
 from models.prepared import Prepared
-from webapp.extensions import db
 
 
 class Counter(Model):

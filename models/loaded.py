@@ -14,7 +14,7 @@ from sqlalchemy import inspect
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.util import identity_key
 
-from webapp.extensions import db
+from models.db import db
 
 T = TypeVar("T")
 

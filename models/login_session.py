@@ -16,7 +16,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, delete
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Model, UTCDateTime, utcnow
-from webapp.extensions import db
+from models.db import db
 
 COOKIE_KEY = "login_session"  # the staff session's id in the cookie
 PORTAL_COOKIE_KEY = "portal_login_session"  # the applicant's (both may share one browser)

@@ -16,12 +16,12 @@ from models.audit import record
 from models.base import utcnow
 from models.case import Case
 from models.counter import next_value
+from models.db import db
 from models.office import Department, Office
 from models.prepared import Prepared
 from models.process import ProcessVersion
 from models.user import User
 from models.work_item import ACTIVE_STATUSES, WorkItem
-from webapp.extensions import db
 from workflows import engine
 from workflows.errors import EngineError, TaskNotReadyError
 from workflows.failures import Conflict, InvalidInput, stale_is_conflict

@@ -16,9 +16,9 @@ from sqlalchemy import JSON, String, bindparam, select, type_coerce
 from sqlalchemy.orm.attributes import instance_state, set_committed_value
 
 from models.case import Case
+from models.db import db
 from models.loaded import from_row
 from models.work_item import WorkItem
-from webapp.extensions import db
 
 _ITEMS, _CASES = WorkItem.__table__, Case.__table__
 _ITEM_KEYS = tuple(c.key for c in _ITEMS.c)

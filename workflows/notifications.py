@@ -24,9 +24,9 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import bindparam, or_, select, update
 
 from models.base import utcnow
+from models.db import db
 from models.outbox import OutboxMessage
 from models.prepared import Prepared
-from webapp.extensions import db
 
 MAX_ATTEMPTS = 10
 LEASE = timedelta(minutes=5)

@@ -6,10 +6,10 @@ from sqlalchemy import and_, or_, select
 
 from models.audit import AuditEvent
 from models.case import Case
+from models.db import db
 from models.office import Department, Office
 from models.user import User
 from models.work_item import ACTIVE_STATUSES, WorkItem
-from webapp.extensions import db
 from workflows import loading, params
 
 

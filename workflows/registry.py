@@ -11,10 +11,10 @@ from sqlalchemy import bindparam, func, select
 
 from forms.registry import known_keys
 from models.audit import record
+from models.db import db
 from models.prepared import Prepared
 from models.process import ProcessVersion
 from models.user import User
-from webapp.extensions import db
 from workflows import engine
 from workflows.failures import DeployRejected, NotFound
 from workflows.routing import KNOWN_ROLES

@@ -19,10 +19,10 @@ from sqlalchemy import select
 
 from japan.calendar import JST, add_business_days
 from models.case import Case
+from models.db import db
 from models.office import Office
 from models.prepared import Prepared
 from models.user import ROLE_LABELS  # the lane shown as the role's name, not its code
-from webapp.extensions import db
 from workflows.failures import InvalidInput
 
 STAFF_ROLES = ("branch_clerk", "ward_clerk", "supervisor")

@@ -16,13 +16,13 @@ from sqlalchemy.orm.exc import StaleDataError
 from japan.text import search_key
 from models.audit import record
 from models.case import Case
+from models.db import db
 from models.loaded import inserted
 from models.office import Department, Office
 from models.prepared import Prepared
 from models.timer import Timer
 from models.user import User
 from models.work_item import ACTIVE_STATUSES, WorkItem
-from webapp.extensions import db
 from workflows import engine
 from workflows.errors import EngineError, StepError
 from workflows.routing import NobodyCanTake, Route, checked_route, default_due

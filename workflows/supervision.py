@@ -9,9 +9,9 @@ from flask_babel import gettext as _
 from models.audit import record
 from models.base import utcnow
 from models.case import Case
+from models.db import db
 from models.user import User
 from models.work_item import WorkItem
-from webapp.extensions import db
 from workflows import engine
 from workflows.cases import Outcome, data_changes, finish_completion
 from workflows.errors import EngineError

@@ -9,9 +9,9 @@ from sqlalchemy import update
 
 from models.audit import record
 from models.base import utcnow
+from models.db import db
 from models.user import User
 from models.work_item import WorkItem
-from webapp.extensions import db
 from workflows.failures import Conflict, Forbidden
 from workflows.permissions import check_can_claim, matches_item, supervises
 

@@ -21,8 +21,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from models.audit import record
 from models.case import Case
+from models.db import db
 from models.timer import Timer
-from webapp.extensions import db
 from workflows import engine
 from workflows.errors import EngineError
 from workflows.registry import bundle_for_case

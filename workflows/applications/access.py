@@ -12,8 +12,8 @@ from models.applicant import Applicant
 from models.application import Application
 from models.attachment import Attachment
 from models.audit import record
+from models.db import db
 from models.user import User
-from webapp.extensions import db
 from workflows.permissions import can_view_case
 
 

@@ -20,8 +20,8 @@ from models import login_session
 from models.applicant import Applicant
 from models.audit import record
 from models.base import utcnow
+from models.db import db
 from models.outbox import OutboxMessage
-from webapp.extensions import db
 from workflows.applications import messages
 
 VERIFY_MAX_AGE = 24 * 3600

@@ -13,10 +13,10 @@ from forms.application_fields import procedure_form
 from japan.text import search_key
 from models.audit import record
 from models.base import utcnow
+from models.db import db
 from models.office import Department
 from models.procedure import AUDIENCES, CHANNELS, Procedure
 from models.user import User
-from webapp.extensions import db
 from workflows.failures import InvalidInput
 
 EDITABLE = ("code", "name", "audience", "category", "organisation", "department_id", "summary",

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from models.application import Application
 from models.attachment import Attachment
 from models.case import Case
-from webapp.extensions import db
+from models.db import db
 from workflows.applications.steps import PROCESS_ID
 from workflows.worklist.documents import CaseDocument, register_document_provider
 

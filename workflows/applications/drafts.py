@@ -12,8 +12,8 @@ from models.applicant import Applicant
 from models.application import Application
 from models.attachment import Attachment
 from models.audit import record
+from models.db import db
 from models.procedure import Procedure
-from webapp.extensions import db
 from workflows.applications import submission
 from workflows.applications.files import Upload
 from workflows.applications.validation import (

@@ -31,13 +31,13 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from forms.registry import to_formdata
 from models.application import Application
+from models.db import db
 from models.idempotency import IdempotencyKey
 from models.loaded import from_row
 from models.office import Department
 from models.prepared import Prepared
 from models.procedure import Procedure
 from models.user import User
-from webapp.extensions import db
 from workflows.applications import submission
 from workflows.applications.files import Upload
 from workflows.applications.validation import form_of, store_uploads, validate

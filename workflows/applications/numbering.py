@@ -34,8 +34,8 @@ from sqlalchemy import bindparam, select
 
 from models.application import Application
 from models.counter import next_value, reserve
+from models.db import db
 from models.prepared import Prepared
-from webapp.extensions import db
 
 COUNTER = "application_number"
 HALF = 10**4

@@ -20,7 +20,7 @@ from models import login_session
 from models.applicant import Applicant
 from models.audit import record
 from models.base import utcnow
-from webapp.extensions import db
+from models.db import db
 from workflows.applications import messages
 from workflows.applications.applicants import _mailed_recently, find
 

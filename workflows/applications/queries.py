@@ -12,9 +12,9 @@ from models.applicant import Applicant
 from models.application import Application
 from models.attachment import Attachment
 from models.case import Case
+from models.db import db
 from models.outbox import OutboxMessage
 from models.user import User
-from webapp.extensions import db
 from workflows.applications.xlsx_check import describe
 
 ROUND_OUTCOME_LABELS = ("pending", "resubmitted", "withdrawn", "expired", "closed")

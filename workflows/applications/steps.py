@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from models.application import Application
+from models.db import db
 from models.work_item import ACTIVE_STATUSES, WorkItem
-from webapp.extensions import db
 
 PROCESS_ID = "online_application"
 REVIEW = "review"

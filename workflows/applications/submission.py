@@ -11,11 +11,11 @@ from sqlalchemy import Column, bindparam, inspect
 from forms.application_fields import ProcedureForm
 from models.application import Application
 from models.audit import record
+from models.db import db
 from models.loaded import inserted
 from models.prepared import Prepared
 from models.procedure import Procedure
 from models.user import User
-from webapp.extensions import db
 from workflows import cases
 from workflows.applications import messages
 from workflows.applications.numbering import next_number

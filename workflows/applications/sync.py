@@ -24,8 +24,8 @@ from sqlalchemy import select
 from forms.application_fields import procedure_form
 from models.application import OPEN_APPLICATION_STATUSES, Application, ApplicationRound
 from models.case import Case
+from models.db import db
 from models.user import User
-from webapp.extensions import db
 from workflows.applications import messages
 from workflows.applications.steps import CORRECT, open_items
 

@@ -14,8 +14,8 @@ from forms.application_fields import ProcedureForm, procedure_form, wtform_class
 from forms.registry import to_formdata
 from models.application import Application
 from models.attachment import Attachment
+from models.db import db
 from models.procedure import Procedure
-from webapp.extensions import db
 from workflows.applications import storage
 from workflows.applications.files import (
     CheckedUpload,

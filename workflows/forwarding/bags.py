@@ -15,10 +15,10 @@ from models.audit import record
 from models.bag import Bag, BagItem
 from models.base import utcnow
 from models.counter import next_value
+from models.db import db
 from models.office import Office
 from models.receipt import Receipt, ReceiptLine
 from models.user import User
-from webapp.extensions import db
 from workflows.failures import Conflict, InvalidInput, stale_is_conflict
 from workflows.forwarding.access import check_branch, check_department, check_supervisor
 from workflows.forwarding.steps import complete_step, refresh_due, touch

@@ -8,9 +8,9 @@ from flask_babel import gettext as _
 
 from models.audit import record
 from models.base import utcnow
+from models.db import db
 from models.receipt import Receipt, ReceiptLine
 from models.user import User
-from webapp.extensions import db
 from workflows.failures import Conflict, InvalidInput, stale_is_conflict
 from workflows.forwarding.access import check_branch
 from workflows.forwarding.issue import snapshot

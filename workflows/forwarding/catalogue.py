@@ -10,10 +10,10 @@ from sqlalchemy import select
 
 from models.audit import record
 from models.base import utcnow
+from models.db import db
 from models.document_type import DocumentType
 from models.office import Department
 from models.user import User
-from webapp.extensions import db
 from workflows.failures import Forbidden, InvalidInput
 
 MAX_DAYS = 30

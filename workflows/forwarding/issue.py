@@ -13,11 +13,11 @@ from japan.calendar import to_jst
 from japan.text import normalize_digits, normalize_kana, normalize_name, search_key
 from models.audit import record
 from models.base import utcnow
+from models.db import db
 from models.document_type import DocumentType
 from models.office import Department, Office
 from models.receipt import Receipt, ReceiptLine
 from models.user import User
-from webapp.extensions import db
 from workflows import cases
 from workflows.failures import InvalidInput, OperationError
 from workflows.forwarding.access import check_branch

@@ -13,11 +13,11 @@ from sqlalchemy.orm import aliased, joinedload
 from japan.calendar import JST, business_days_between, to_jst
 from models.bag import Bag
 from models.case import Case
+from models.db import db
 from models.document_type import DocumentType
 from models.office import Department, Office
 from models.receipt import ACTIVE_LINE_STATUSES, Receipt, ReceiptLine
 from models.user import User
-from webapp.extensions import db
 
 
 @dataclass(frozen=True)

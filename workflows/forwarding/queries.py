@@ -10,10 +10,10 @@ from sqlalchemy.orm import selectinload
 from japan.calendar import JST, to_jst
 from models.audit import AuditEvent
 from models.bag import Bag
+from models.db import db
 from models.receipt import Receipt, ReceiptLine
 from models.user import User
 from models.work_item import ACTIVE_STATUSES, WorkItem
-from webapp.extensions import db
 from workflows.forwarding.bags import normalize_number
 
 _LOAD = (selectinload(Receipt.lines).selectinload(ReceiptLine.document_type),)

@@ -8,10 +8,10 @@ from sqlalchemy import select
 
 from forms.forwarding_tasks import via_operation
 from models.case import Case
+from models.db import db
 from models.receipt import Receipt
 from models.user import User
 from models.work_item import ACTIVE_STATUSES, WorkItem
-from webapp.extensions import db
 from workflows import cases
 from workflows.failures import Conflict
 

@@ -10,9 +10,9 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from models.case import Case
+from models.db import db
 from models.office import Department
 from models.user import User
-from webapp.extensions import db
 from workflows.failures import Forbidden
 
 MAIL_ROOM = "KUMIN"

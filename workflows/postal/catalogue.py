@@ -7,9 +7,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from models.db import db
 from models.postal import PostalTerms
 from models.procedure import Procedure
-from webapp.extensions import db
 
 
 def postal_procedures(department_ids: set[int] | None = None) -> list[Procedure]:

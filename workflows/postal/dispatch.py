@@ -15,9 +15,9 @@ from sqlalchemy import select
 from japan.calendar import to_jst
 from models.audit import record
 from models.case import Case
+from models.db import db
 from models.postal import DISPATCH_METHODS, PostalDispatch, PostalEnvelope
 from models.user import User
-from webapp.extensions import db
 from workflows.cases import Outcome
 from workflows.failures import Conflict, InvalidInput
 from workflows.postal import access, steps

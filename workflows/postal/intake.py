@@ -21,9 +21,9 @@ from japan.wareki import fiscal_era_short
 from models.audit import record
 from models.case import Case
 from models.counter import next_value
+from models.db import db
 from models.postal import PostalEnvelope
 from models.user import User
-from webapp.extensions import db
 from workflows import cases, params
 from workflows.cases import Outcome
 from workflows.failures import InvalidInput

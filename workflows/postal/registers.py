@@ -13,6 +13,7 @@ from sqlalchemy import Select, false, select
 from sqlalchemy.orm import joinedload
 
 from models.case import Case
+from models.db import db
 from models.office import Department
 from models.postal import (
     DISPATCH_KIND_LABELS,
@@ -22,7 +23,6 @@ from models.postal import (
 )
 from models.procedure import Procedure
 from models.user import User
-from webapp.extensions import db
 from workflows.postal import access
 from workflows.postal.steps import OUTCOME_LABELS_JA, status_ja
 

@@ -8,9 +8,9 @@ from sqlalchemy import select
 
 from forms.postal import via_postal_screens
 from models.case import Case
+from models.db import db
 from models.user import User
 from models.work_item import ACTIVE_STATUSES, WorkItem
-from webapp.extensions import db
 from workflows import cases
 from workflows.cases import Outcome
 from workflows.failures import Conflict

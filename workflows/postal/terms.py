@@ -7,10 +7,10 @@ from typing import Any
 
 from models.audit import record
 from models.base import utcnow
+from models.db import db
 from models.postal import PostalTerms
 from models.procedure import CHANNELS, Procedure
 from models.user import User
-from webapp.extensions import db
 
 EDITABLE = ("enclosures", "fee", "fee_note", "money_order_accepted", "deadline_rule",
             "deadline_days", "deadline_basis", "reminder_days", "withdraw_days", "send_to")

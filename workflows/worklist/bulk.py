@@ -15,9 +15,9 @@ from sqlalchemy import select, update
 
 from models.audit import record
 from models.base import utcnow
+from models.db import db
 from models.user import User
 from models.work_item import ACTIVE_STATUSES, WorkItem
-from webapp.extensions import db
 from workflows import tasks
 from workflows.failures import Conflict, Forbidden, InvalidInput, OperationError
 from workflows.permissions import supervises

@@ -9,10 +9,10 @@ from sqlalchemy import ColumnElement, select
 
 from japan.calendar import JST, to_jst
 from models.case import Case
+from models.db import db
 from models.office import Department, Office
 from models.user import User
 from models.work_item import WorkItem
-from webapp.extensions import db
 from workflows.worklist.filters import AGE_BUCKETS, QueueFilter
 from workflows.worklist.search import search_clause
 

@@ -10,10 +10,10 @@ from sqlalchemy import bindparam, func, select
 
 from japan.calendar import to_jst
 from models.base import UTCDateTime, utcnow
+from models.db import db
 from models.office import Department
 from models.user import User
 from models.work_item import WorkItem
-from webapp.extensions import db
 from workflows.worklist.conditions import day_start
 from workflows.worklist.filters import AGE_BUCKETS, QueueFilter
 from workflows.worklist.forwarding_lines import unacknowledged

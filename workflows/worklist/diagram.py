@@ -7,8 +7,8 @@ from datetime import datetime
 
 from models.base import utcnow
 from models.case import Case
+from models.db import db
 from models.process import ProcessVersion
-from webapp.extensions import db
 from workflows import engine
 from workflows.errors import EngineError
 from workflows.registry import bundle_for_case

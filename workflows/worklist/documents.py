@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from models.case import Case
-from webapp.extensions import db
+from models.db import db
 
 
 @dataclass(frozen=True)

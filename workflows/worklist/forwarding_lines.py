@@ -8,8 +8,8 @@ from datetime import datetime
 
 from sqlalchemy import case, func, select
 
+from models.db import db
 from models.office import Department
-from webapp.extensions import db
 
 UNACKNOWLEDGED = ("in_transit", "received")
 

@@ -12,10 +12,10 @@ from models.audit import record
 from models.base import utcnow
 from models.case import Case
 from models.comment import MAX_COMMENT_LENGTH, CaseComment
+from models.db import db
 from models.task_draft import TaskDraft
 from models.user import User
 from models.work_item import WorkItem
-from webapp.extensions import db
 from workflows import cases
 from workflows.cases import Outcome
 from workflows.failures import Conflict, Forbidden, InvalidInput

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from models.db import db
 from models.office import Department, Office
 from models.process import ProcessVersion
-from webapp.extensions import db
 from workflows.errors import EngineError
 from workflows.registry import bundle_for
 

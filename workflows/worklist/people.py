@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from models.db import db
 from models.user import User, UserRole, user_department
 from models.work_item import WorkItem
-from webapp.extensions import db
 from workflows.permissions import matches_item
 
 

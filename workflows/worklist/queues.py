@@ -22,9 +22,9 @@ from sqlalchemy.orm import joinedload
 from japan.calendar import business_days_between, to_jst
 from models.base import utcnow
 from models.case import Case
+from models.db import db
 from models.user import User
 from models.work_item import ACTIVE_STATUSES, WorkItem
-from webapp.extensions import db
 from workflows.worklist.conditions import filter_conditions, order_columns
 from workflows.worklist.filters import QueueFilter
 from workflows.worklist.teams import (

@@ -10,9 +10,9 @@ from sqlalchemy import or_, select
 
 from models.audit import record
 from models.base import utcnow
+from models.db import db
 from models.saved_filter import QUEUES, SavedFilter
 from models.user import User
-from webapp.extensions import db
 from workflows.failures import Forbidden, InvalidInput
 from workflows.worklist.filters import parse_filter
 

@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 # The venv's interpreter: Debian's CPython 3.11 where there is one. Debian builds it with PGO
 # and LTO, pyenv's default build with neither: on Debian's the intake API spends 5–14 % less
-# CPU per application, a pure-Python loop 22 % less (README).
+# CPU per application, a pure-Python loop 22 % less (docs/benchmarks.md).
 PYTHON ?= $(firstword $(wildcard /usr/bin/python3.11) python3)
 VENV := .venv
 BIN := $(VENV)/bin

@@ -55,7 +55,7 @@ def p95_ms(times: list[float]) -> float:
 
 
 def print_table(title: str, rows: list[Row]) -> None:
-    """A Markdown table, ready to paste into the README."""
+    """A Markdown table, ready to paste into docs/benchmarks.md."""
     print(f"\n### {title}\n")
     print("| measure | value | target | ok |")
     print("| --- | ---: | --- | --- |")

@@ -200,20 +200,25 @@ def _break_sqlite(server, db_url):
     return lambda: shutil.rmtree(path)
 
 
+def _page_after_the_database_goes_away(client, server, db_url, path: str) -> str:
+    from webapp.extensions import db
+
+    db.session.remove()
+    db.engine.dispose()
+    _break_sqlite(server, db_url)
+    response = client.get(path)
+    assert response.status_code == 503
+    return response.get_data(as_text=True)
+
+
 def test_a_signed_in_clerk_gets_the_503_page_when_the_database_goes_away(client, server,
                                                                           make_user, db_url):
     make_user("clerk.down")
     from tests.conftest import login
 
     assert login(client, "clerk.down").status_code == 302
-    from webapp.extensions import db
-
-    db.session.remove()
-    db.engine.dispose()
-    _break_sqlite(server, db_url)
-    response = client.get("/queues/mine")
-    assert response.status_code == 503
-    assert "現在データベースを使用できません" in response.get_data(as_text=True)
+    page = _page_after_the_database_goes_away(client, server, db_url, "/queues/mine")
+    assert "現在データベースを使用できません" in page
 
 
 def test_a_signed_in_applicant_gets_the_503_page_when_the_database_goes_away(client, server,
@@ -224,10 +229,5 @@ def test_a_signed_in_applicant_gets_the_503_page_when_the_database_goes_away(cli
     make_applicant("down@example.jp", "川崎")
     db.session.commit()
     assert portal_login(client, "down@example.jp").status_code == 302
-
-    db.session.remove()
-    db.engine.dispose()
-    _break_sqlite(server, db_url)
-    response = client.get("/portal/mypage")
-    assert response.status_code == 503
-    assert "現在データベースを使用できません" in response.get_data(as_text=True)
+    page = _page_after_the_database_goes_away(client, server, db_url, "/portal/mypage")
+    assert "現在データベースを使用できません" in page
